@@ -1,0 +1,3 @@
+module github.com/relay-dev/relay
+
+go 1.26
