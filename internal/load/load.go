@@ -66,7 +66,10 @@ type Document struct {
 	// Files lists every loaded file, main first, then in load order.
 	Files []*source.File
 	// Paths maps each loaded file to its slash path inside Options.FS.
-	Paths  map[*source.File]string
+	Paths map[*source.File]string
+	// Remote maps each file fetched over http(s) (only with
+	// AllowRemoteRefs) to its URL; such files have no entry in Paths.
+	Remote map[*source.File]string
 	SHA256 string // hex sha256 of the main file's bytes
 
 	refs map[*source.Node]*source.Node // node holding "$ref" → its direct target

@@ -1,0 +1,125 @@
+package load
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/relay-dev/relay/internal/source"
+)
+
+// corpusDir finds ../shared/corpus next to the module root, or "".
+func corpusDir(tb testing.TB) string {
+	tb.Helper()
+	dir, err := os.Getwd()
+	require.NoError(tb, err)
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+	c := filepath.Join(dir, "..", "shared", "corpus")
+	if st, err := os.Stat(c); err != nil || !st.IsDir() {
+		return ""
+	}
+	return c
+}
+
+func requireCorpus(tb testing.TB) string {
+	tb.Helper()
+	c := corpusDir(tb)
+	if c == "" {
+		tb.Skip("../shared/corpus not found; corpus tests skipped")
+	}
+	return c
+}
+
+// corpusRefused lists corpus files that are refused on purpose, with the
+// position and phrase of their error. None is self-contained: each $refs a
+// remote document (refused without --allow-remote-refs) or a sibling file
+// of its source repository that the corpus does not hold.
+var corpusRefused = map[string]string{
+	"asyncapi/spec-example-adeo-kafka-v3/01-e6bcefbc.yaml":   `:210:15: remote $ref "https://deploy-preview-921--asyncapi-website.netlify.app/`,
+	"asyncapi/spec-example-adeo-kafka-v3/02-34d4d47d.yaml":   `:211:15: remote $ref "https://deploy-preview-921--asyncapi-website.netlify.app/`,
+	"asyncapi/spec-example-adeo-kafka-v3/03-d78dcea7.yaml":   `:214:17: remote $ref "https://www.asyncapi.com/resources/casestudies/adeo/`,
+	"asyncapi/spec-example-adeo-kafka-v3/04-6c6d5270.yaml":   `:174:17: remote $ref "https://www.asyncapi.com/resources/casestudies/adeo/`,
+	"asyncapi/spec-example-adeo-kafka-v3/05-b3fac5bb.yaml":   `:174:17: remote $ref "https://www.asyncapi.com/resources/casestudies/adeo/`,
+	"asyncapi/spec-example-adeo-kafka-v3/06-0c061403.yaml":   `:163:17: remote $ref "https://www.asyncapi.com/resources/casestudies/adeo/`,
+	"jsonschema/schemastore-dependabot-2.0/02-b582ac3e.json": `:8:15: remote $ref "https://json.schemastore.org/base.json#/definitions/timezone" is refused`,
+	"jsonschema/schemastore-eslintrc/04-ef1dcef4.json":       `:1442:19: unresolvable $ref "partial-eslint-plugins.json": no such file`,
+	"jsonschema/schemastore-package/02-39d11987.json":        `:760:15: remote $ref "https://json.schemastore.org/eslintrc.json" is refused`,
+	"jsonschema/schemastore-package/03-1a08e09d.json":        `:829:15: remote $ref "https://json.schemastore.org/eslintrc.json" is refused`,
+	"jsonschema/schemastore-package/04-3f253fb7.json":        `:1033:15: remote $ref "https://json.schemastore.org/eslintrc.json" is refused`,
+	"jsonschema/schemastore-package/05-2a3fb603.json":        `:1080:15: unresolvable $ref "eslintrc.json": no such file`,
+}
+
+// loadCorpusFile loads one corpus file from a FS rooted at its directory.
+func loadCorpusFile(tb testing.TB, corpus, rel string) (*Document, error) {
+	tb.Helper()
+	dir, name := filepath.Split(filepath.Join(corpus, rel))
+	return Load(Options{FS: os.DirFS(dir), Path: name, Display: filepath.ToSlash(rel)})
+}
+
+func TestCorpusLoads(t *testing.T) {
+	corpus := requireCorpus(t)
+	var files []string
+	require.NoError(t, filepath.WalkDir(corpus, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if ext := filepath.Ext(p); ext == ".json" || ext == ".yaml" || ext == ".yml" {
+			rel, _ := filepath.Rel(corpus, p)
+			files = append(files, filepath.ToSlash(rel))
+		}
+		return nil
+	}))
+	require.NotEmpty(t, files)
+	for _, rel := range files {
+		t.Run(rel, func(t *testing.T) {
+			doc, err := loadCorpusFile(t, corpus, rel)
+			if want, ok := corpusRefused[rel]; ok {
+				require.Error(t, err)
+				var se *source.Error
+				require.True(t, errors.As(err, &se), "error %T is not a *source.Error", err)
+				assert.Contains(t, err.Error(), rel+want)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, strings.Split(rel, "/")[0] == "swagger2", doc.Kind == Swagger)
+			assert.NotEmpty(t, doc.SHA256)
+		})
+	}
+}
+
+func benchLoad(b *testing.B, rel string) {
+	corpus := requireCorpus(b)
+	dir, name := filepath.Split(filepath.Join(corpus, rel))
+	data, err := os.ReadFile(filepath.Join(dir, name))
+	require.NoError(b, err)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := Load(Options{FS: os.DirFS(dir), Path: name, Data: data}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkLoadStripeJSON(b *testing.B) {
+	benchLoad(b, "openapi/stripe-json/03-e0123a38.json")
+}
+
+func BenchmarkLoadStripeYAML(b *testing.B) {
+	benchLoad(b, "openapi/stripe-yaml/03-63a67463.yaml")
+}

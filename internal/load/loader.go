@@ -1,0 +1,171 @@
+package load
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"io/fs"
+	"path"
+	"strings"
+
+	"github.com/relay-dev/relay/internal/source"
+)
+
+// Load reads, guards, parses and sniffs the main file, then loads and checks
+// every file it $refs. Every error for bad input is a *source.Error whose
+// message is one sentence naming the file and line.
+func Load(opts Options) (*Document, error) {
+	l := newLoader(opts)
+	doc, e := l.load()
+	if e != nil {
+		return nil, e
+	}
+	return doc, nil
+}
+
+// loader holds the state of one Load call.
+type loader struct {
+	opts    Options
+	lim     Limits
+	doc     *Document
+	byKey   map[string]*source.File // by FS path or URL, so each file parses once
+	pending []*source.File          // loaded files whose refs are not resolved yet
+	order   []*source.Node          // objects holding a $ref, in resolution order
+	fetcher *fetcher                // created on the first remote fetch
+}
+
+func newLoader(opts Options) *loader {
+	if opts.Display == "" {
+		opts.Display = opts.Path
+	}
+	return &loader{
+		opts:  opts,
+		lim:   opts.Limits.withDefaults(),
+		byKey: map[string]*source.File{},
+	}
+}
+
+func (l *loader) load() (*Document, *source.Error) {
+	data := l.opts.Data
+	if data == nil {
+		var e *source.Error
+		if data, e = l.readFS(l.opts.Path, l.opts.Display); e != nil {
+			return nil, e
+		}
+	}
+	main, e := parseFile(l.opts.Display, l.opts.Path, data, l.lim)
+	if e != nil {
+		return nil, e
+	}
+	if main.Root.Kind != source.Object {
+		return nil, source.Errorf(main.Root.ValuePos(),
+			"the document root must be a mapping, got %s", main.Root.Kind)
+	}
+	sum := sha256.Sum256(data)
+	l.doc = &Document{
+		Main:   main,
+		Files:  []*source.File{main},
+		Paths:  map[*source.File]string{main: path.Clean(l.opts.Path)},
+		Remote: map[*source.File]string{},
+		SHA256: hex.EncodeToString(sum[:]),
+		refs:   map[*source.Node]*source.Node{},
+	}
+	if e := sniff(l.doc, l.opts.Kind); e != nil {
+		return nil, e
+	}
+	l.byKey[fsKey(path.Clean(l.opts.Path))] = main
+	if e := lint(main); e != nil {
+		return nil, e
+	}
+	if e := l.resolveAll(); e != nil {
+		return nil, e
+	}
+	return l.doc, nil
+}
+
+// readFS reads an FS file, reading at most one byte past the size limit so
+// a huge file is refused without being read whole.
+func (l *loader) readFS(p, display string) ([]byte, *source.Error) {
+	if l.opts.FS == nil {
+		return nil, wholeFile(display, "cannot read the file: no file system was given")
+	}
+	f, err := l.opts.FS.Open(p)
+	if err != nil {
+		return nil, wholeFile(display, "cannot read the file: %s", ioReason(err))
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, int64(l.lim.MaxFileBytes)+1))
+	if err != nil {
+		return nil, wholeFile(display, "cannot read the file: %s", ioReason(err))
+	}
+	return b, nil
+}
+
+// ioReason is the part of an I/O error worth a user's time.
+func ioReason(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// parseFile guards b and parses it as JSON or YAML: by extension, else by
+// its first non-space byte.
+func parseFile(display, name string, b []byte, lim Limits) (*source.File, *source.Error) {
+	if e := checkCommon(display, b, lim); e != nil {
+		return nil, e
+	}
+	switch strings.ToLower(path.Ext(name)) {
+	case ".json":
+		return parseJSON(display, b, lim)
+	case ".yaml", ".yml":
+		return parseYAML(display, b, lim)
+	}
+	if t := strings.TrimLeft(string(stripBOM(b[:min(len(b), 4096)])), " \t\r\n"); t != "" && (t[0] == '{' || t[0] == '[') {
+		return parseJSON(display, b, lim)
+	}
+	return parseYAML(display, b, lim)
+}
+
+func fsKey(p string) string { return "fs:" + p }
+
+// displayFor names an FS file in messages: relative to the main file's
+// display path, keeping a git:REV: prefix.
+func (l *loader) displayFor(fsPath string) string {
+	rel := relPath(path.Dir(path.Clean(l.opts.Path)), fsPath)
+	disp, prefix := l.opts.Display, ""
+	if strings.HasPrefix(disp, "git:") {
+		if i := strings.Index(disp[len("git:"):], ":"); i >= 0 {
+			cut := len("git:") + i + 1
+			prefix, disp = disp[:cut], disp[cut:]
+		}
+	}
+	return prefix + path.Join(path.Dir(disp), rel)
+}
+
+// relPath returns target relative to dir; both are clean slash paths
+// inside the same FS.
+func relPath(dir, target string) string {
+	split := func(p string) []string {
+		if p == "." || p == "" {
+			return nil
+		}
+		return strings.Split(p, "/")
+	}
+	d, t := split(dir), split(target)
+	i := 0
+	for i < len(d) && i < len(t) && d[i] == t[i] {
+		i++
+	}
+	parts := make([]string, 0, len(d)-i+len(t)-i)
+	for range d[i:] {
+		parts = append(parts, "..")
+	}
+	parts = append(parts, t[i:]...)
+	if len(parts) == 0 {
+		return "."
+	}
+	return strings.Join(parts, "/")
+}
