@@ -1,0 +1,142 @@
+package diff
+
+import "github.com/relay-dev/relay/internal/source"
+
+// mergeInto folds an allOf part into s. An instance must satisfy every part,
+// so types intersect, bounds take the stricter value, properties and
+// required names unite. Comparing merged schemas is what makes splitting a
+// schema into allOf parts (or merging them back) a non-change.
+func mergeInto(s, part *Schema) {
+	if part == nil || part == s || part.building {
+		return // a part that is still being built is an allOf cycle: no content to add
+	}
+	if part.Bool < 0 {
+		s.Bool = -1
+	}
+	mergeTypes(s, part)
+	mergeProps(s, part)
+	mergeArrays(s, part)
+	mergeBounds(s, part)
+	mergeMeta(s, part)
+}
+
+func mergeTypes(s, part *Schema) {
+	if part.Typed() {
+		admitted := s.Admits() & part.Admits()
+		s.Types, s.Nullable = admitted&^TNull, admitted&TNull != 0
+		if s.TypeNode == nil {
+			s.TypeNode = part.TypeNode
+		}
+		if s.Nullable && s.NullNode == nil {
+			s.NullNode = part.NullNode
+		}
+	}
+	if s.Format == "" {
+		s.Format, s.FormatNode = part.Format, part.FormatNode
+	}
+	if s.Enum == nil {
+		s.Enum = part.Enum
+	}
+	if s.Const == nil {
+		s.Const = part.Const
+	}
+}
+
+func mergeProps(s, part *Schema) {
+	for _, p := range part.Props {
+		if own := s.Prop(p.Name); own != nil {
+			merged := &Schema{Node: own.Schema.Node}
+			mergeInto(merged, own.Schema)
+			mergeInto(merged, p.Schema)
+			own.Schema = merged
+			continue
+		}
+		s.Props = append(s.Props, p)
+		s.propIdx = nil
+	}
+	if len(part.Required) > 0 {
+		if s.Required == nil {
+			s.Required = map[string]*source.Node{}
+			s.ReqNode = part.ReqNode
+		}
+		for k, v := range part.Required {
+			if _, ok := s.Required[k]; !ok {
+				s.Required[k] = v
+			}
+		}
+	}
+	if part.AddlFalse {
+		s.AddlFalse, s.AddlNode = true, part.AddlNode
+	} else if s.Addl == nil && part.Addl != nil {
+		s.Addl, s.AddlNode = part.Addl, part.AddlNode
+	}
+	if s.Discriminator == nil {
+		s.Discriminator = part.Discriminator
+	}
+}
+
+func mergeArrays(s, part *Schema) {
+	if s.Items == nil {
+		s.Items, s.ItemsNode = part.Items, part.ItemsNode
+	} else if part.Items != nil && part.Items != s.Items {
+		merged := &Schema{Node: s.Items.Node}
+		mergeInto(merged, s.Items)
+		mergeInto(merged, part.Items)
+		s.Items = merged
+	}
+	if s.OneOf == nil {
+		s.OneOf, s.OneOfNode = part.OneOf, part.OneOfNode
+	}
+	if s.AnyOf == nil {
+		s.AnyOf, s.AnyOfNode = part.AnyOf, part.AnyOfNode
+	}
+	if s.Not == nil {
+		s.Not = part.Not
+	}
+}
+
+func mergeBounds(s, part *Schema) {
+	lower := func(a *Bound, b Bound) {
+		if b.Set && (!a.Set || b.V > a.V || b.V == a.V && b.Excl) {
+			*a = b
+		}
+	}
+	upper := func(a *Bound, b Bound) {
+		if b.Set && (!a.Set || b.V < a.V || b.V == a.V && b.Excl) {
+			*a = b
+		}
+	}
+	lower(&s.Min, part.Min)
+	upper(&s.Max, part.Max)
+	lower(&s.MinLength, part.MinLength)
+	upper(&s.MaxLength, part.MaxLength)
+	lower(&s.MinItems, part.MinItems)
+	upper(&s.MaxItems, part.MaxItems)
+	lower(&s.MinProps, part.MinProps)
+	upper(&s.MaxProps, part.MaxProps)
+	lower(&s.UniqueItems, part.UniqueItems)
+	if !s.MultipleOf.Set {
+		s.MultipleOf = part.MultipleOf
+	}
+	if s.Pattern == "" {
+		s.Pattern, s.PatternNode = part.Pattern, part.PatternNode
+	}
+}
+
+func mergeMeta(s, part *Schema) {
+	if part.ReadOnly && !s.ReadOnly {
+		s.ReadOnly, s.ReadOnlyN = true, part.ReadOnlyN
+	}
+	if part.WriteOnly && !s.WriteOnly {
+		s.WriteOnly, s.WriteOnlyN = true, part.WriteOnlyN
+	}
+	if part.Deprecated && !s.Deprecated {
+		s.Deprecated, s.DeprecatedN = true, part.DeprecatedN
+	}
+	if s.Default == nil {
+		s.Default = part.Default
+	}
+	if s.Title == "" {
+		s.Title = part.Title
+	}
+}

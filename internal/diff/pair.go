@@ -1,0 +1,290 @@
+package diff
+
+import (
+	"sort"
+
+	"github.com/relay-dev/relay/internal/source"
+)
+
+// OpPair matches an operation across versions. Base is nil for an added
+// operation, Rev nil for a removed one.
+type OpPair struct {
+	Base, Rev *Operation
+	Params    []*ParamPair
+	Body      *BodyPair
+	Responses []*ResponsePair
+	Callbacks []*OpPair
+	// Schemas are the schema pairs this operation reaches directly; the
+	// rest are reached through SchemaPair.Children.
+	Schemas []*SchemaPair
+}
+
+// Name is the report name: the revision's for matched and added
+// operations, the base's for removed ones.
+func (p *OpPair) Name() string {
+	if p.Rev != nil {
+		return p.Rev.Name
+	}
+	return p.Base.Name
+}
+
+// ParamPair matches a parameter.
+type ParamPair struct {
+	Base, Rev *Param
+	Schema    *SchemaPair
+}
+
+// BodyPair matches request bodies.
+type BodyPair struct {
+	Base, Rev *Body
+	Media     []*MediaPair
+}
+
+// MediaPair matches one media type of a body or response.
+type MediaPair struct {
+	Type      string
+	Base, Rev *Media
+	Schema    *SchemaPair
+}
+
+// ResponsePair matches a status code.
+type ResponsePair struct {
+	Code      string
+	Base, Rev *Response
+	Media     []*MediaPair
+	Headers   []*HeaderPair
+}
+
+// HeaderPair matches a response header.
+type HeaderPair struct {
+	Name      string
+	Base, Rev *Header
+	Schema    *SchemaPair
+}
+
+// SchemaPair compares two schemas on one side. Pairs are memoised on
+// (base, revision, side): a shared component is compared once however many
+// operations reach it, and recursive schemas terminate.
+type SchemaPair struct {
+	Base, Rev *Schema
+	Side      Side
+	Props     []*PropPair
+	Items     *SchemaPair
+	Addl      *SchemaPair
+	OneOf     []*VariantPair
+	AnyOf     []*VariantPair
+	Not       *SchemaPair
+	// Wrapped marks a pair where one side is a bare oneOf/anyOf and the
+	// other a plain schema read as its single variant: only the variant
+	// lists are compared.
+	Wrapped bool
+	// Children lists every nested pair, for walks.
+	Children []*SchemaPair
+	// ID numbers pairs in creation order (stable for a given input).
+	ID int
+}
+
+// PropPair matches a property by name. Base or Rev is nil when it was added
+// or removed.
+type PropPair struct {
+	Name      string
+	Base, Rev *Prop
+	Schema    *SchemaPair
+}
+
+// VariantPair matches a oneOf/anyOf variant. The sites are the list items
+// (the $ref as written), which is where findings about a variant point.
+type VariantPair struct {
+	Base, Rev         *Schema
+	BaseSite, RevSite *source.Node
+	Schema            *SchemaPair
+}
+
+type pairKey struct {
+	base, rev *Schema
+	side      Side
+}
+
+// matcher builds the pair graph for one comparison.
+type matcher struct {
+	base, rev *API
+	memo      map[pairKey]*SchemaPair
+	all       []*SchemaPair
+}
+
+func (m *matcher) ops() []*OpPair {
+	return matchOps(m, m.base.Operations, m.rev.Operations)
+}
+
+func matchOps(m *matcher, base, rev []*Operation) []*OpPair {
+	partner := pairOps(base, rev)
+	used := make(map[*Operation]bool, len(rev))
+	var out []*OpPair
+	for _, b := range base {
+		p := &OpPair{Base: b, Rev: partner[b]}
+		if p.Rev != nil {
+			used[p.Rev] = true
+			m.fillOp(p)
+		}
+		out = append(out, p)
+	}
+	for _, r := range rev {
+		if !used[r] {
+			out = append(out, &OpPair{Rev: r})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Name() < out[j].Name() })
+	return out
+}
+
+// pairOps matches operations by exact name first, then by the normalised
+// key: a document may declare both /a/{id} and /a/{number}, and renaming a
+// parameter must still match when only one of them exists.
+func pairOps(base, rev []*Operation) map[*Operation]*Operation {
+	out := make(map[*Operation]*Operation, len(base))
+	taken := make(map[*Operation]bool, len(rev))
+	byName := make(map[string]*Operation, len(rev))
+	byKey := make(map[string][]*Operation, len(rev))
+	for _, r := range rev {
+		byName[r.Name] = r
+		byKey[r.Key] = append(byKey[r.Key], r)
+	}
+	for _, b := range base {
+		if r := byName[b.Name]; r != nil && r.Key == b.Key {
+			out[b], taken[r] = r, true
+		}
+	}
+	for _, b := range base {
+		if out[b] != nil {
+			continue
+		}
+		for _, r := range byKey[b.Key] {
+			if !taken[r] {
+				out[b], taken[r] = r, true
+				break
+			}
+		}
+	}
+	return out
+}
+
+func (m *matcher) fillOp(p *OpPair) {
+	reqSide := p.Rev.RequestSide()
+	p.Params = m.params(p, reqSide)
+	p.Body = m.body(p, reqSide)
+	p.Responses = m.responses(p, reqSide.Flip())
+	p.Callbacks = matchOps(m, p.Base.Callbacks, p.Rev.Callbacks)
+}
+
+func (m *matcher) params(op *OpPair, side Side) []*ParamPair {
+	revBy := map[string]*Param{}
+	for _, r := range op.Rev.Params {
+		revBy[r.Key] = r
+	}
+	var out []*ParamPair
+	seen := map[string]bool{}
+	for _, b := range op.Base.Params {
+		pp := &ParamPair{Base: b, Rev: revBy[b.Key]}
+		seen[b.Key] = true
+		if pp.Rev != nil {
+			pp.Schema = m.schemaPair(op, m.base.schemas.get(b.Schema), m.rev.schemas.get(pp.Rev.Schema), side)
+		}
+		out = append(out, pp)
+	}
+	for _, r := range op.Rev.Params {
+		if !seen[r.Key] {
+			out = append(out, &ParamPair{Rev: r})
+		}
+	}
+	return out
+}
+
+func (m *matcher) body(op *OpPair, side Side) *BodyPair {
+	b, r := op.Base.Body, op.Rev.Body
+	if b == nil && r == nil {
+		return nil
+	}
+	bp := &BodyPair{Base: b, Rev: r}
+	if b != nil && r != nil {
+		bp.Media = m.media(op, b.Content, r.Content, side)
+	}
+	return bp
+}
+
+func (m *matcher) media(op *OpPair, base, rev []*Media, side Side) []*MediaPair {
+	revBy := map[string]*Media{}
+	for _, r := range rev {
+		revBy[r.Type] = r
+	}
+	seen := map[string]bool{}
+	var out []*MediaPair
+	for _, b := range base {
+		mp := &MediaPair{Type: b.Type, Base: b, Rev: revBy[b.Type]}
+		seen[b.Type] = true
+		if mp.Rev != nil && (b.Schema != nil || mp.Rev.Schema != nil) {
+			mp.Schema = m.schemaPair(op, m.base.schemas.get(b.Schema), m.rev.schemas.get(mp.Rev.Schema), side)
+		}
+		out = append(out, mp)
+	}
+	for _, r := range rev {
+		if !seen[r.Type] {
+			out = append(out, &MediaPair{Type: r.Type, Rev: r})
+		}
+	}
+	return out
+}
+
+func (m *matcher) responses(op *OpPair, side Side) []*ResponsePair {
+	revBy := map[string]*Response{}
+	for _, r := range op.Rev.Responses {
+		revBy[r.Code] = r
+	}
+	seen := map[string]bool{}
+	var out []*ResponsePair
+	for _, b := range op.Base.Responses {
+		rp := &ResponsePair{Code: b.Code, Base: b, Rev: revBy[b.Code]}
+		seen[b.Code] = true
+		if rp.Rev != nil {
+			rp.Media = m.media(op, b.Content, rp.Rev.Content, side)
+			rp.Headers = m.headers(op, b.Headers, rp.Rev.Headers, side)
+		}
+		out = append(out, rp)
+	}
+	for _, r := range op.Rev.Responses {
+		if !seen[r.Code] {
+			out = append(out, &ResponsePair{Code: r.Code, Rev: r})
+		}
+	}
+	return out
+}
+
+func (m *matcher) headers(op *OpPair, base, rev []*Header, side Side) []*HeaderPair {
+	revBy := map[string]*Header{}
+	for _, r := range rev {
+		revBy[r.Name] = r
+	}
+	seen := map[string]bool{}
+	var out []*HeaderPair
+	for _, b := range base {
+		hp := &HeaderPair{Name: b.Name, Base: b, Rev: revBy[b.Name]}
+		seen[b.Name] = true
+		if hp.Rev != nil {
+			hp.Schema = m.schemaPair(op, m.base.schemas.get(b.Schema), m.rev.schemas.get(hp.Rev.Schema), side)
+		}
+		out = append(out, hp)
+	}
+	for _, r := range rev {
+		if !seen[r.Name] {
+			out = append(out, &HeaderPair{Name: r.Name, Rev: r})
+		}
+	}
+	return out
+}
+
+// schemaPair returns the memoised pair for (b, r, side) and records it as
+// reached by op.
+func (m *matcher) schemaPair(op *OpPair, b, r *Schema, side Side) *SchemaPair {
+	p := m.pair(b, r, side)
+	op.Schemas = append(op.Schemas, p)
+	return p
+}

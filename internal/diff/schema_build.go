@@ -1,0 +1,238 @@
+package diff
+
+import (
+	"strings"
+
+	"github.com/relay-dev/relay/internal/load"
+	"github.com/relay-dev/relay/internal/source"
+)
+
+// schemaCache builds each schema once per source node, so a component used
+// by a hundred operations is one *Schema and its pairs are compared once.
+type schemaCache struct {
+	doc     *load.Document
+	dialect Dialect
+	byNode  map[*source.Node]*Schema
+	empty   *Schema
+}
+
+func newSchemaCache(doc *load.Document, d Dialect) *schemaCache {
+	return &schemaCache{doc: doc, dialect: d, byNode: map[*source.Node]*Schema{}}
+}
+
+// get returns the schema for n; nil n yields a shared unconstrained schema.
+func (c *schemaCache) get(n *source.Node) *Schema {
+	if n == nil {
+		if c.empty == nil {
+			c.empty = &Schema{}
+		}
+		return c.empty
+	}
+	if s, ok := c.byNode[n]; ok {
+		return s
+	}
+	if t := c.doc.Target(n); t != nil && !c.refHasSiblings(n) {
+		s := c.get(t)
+		c.byNode[n] = s
+		if s.RefName == "" {
+			s.RefName = refName(n.Str("$ref"))
+		}
+		return s
+	}
+	s := &Schema{Node: n, building: true}
+	c.byNode[n] = s
+	c.fill(s, n)
+	s.building = false
+	return s
+}
+
+// refHasSiblings: in 3.1 (JSON Schema 2020-12) keywords beside $ref apply
+// too; in 2.0 and 3.0 they are ignored. Pure annotations never matter here.
+func (c *schemaCache) refHasSiblings(n *source.Node) bool {
+	if c.dialect != DialectOAS31 {
+		return false
+	}
+	for _, k := range n.Children {
+		switch k.Key {
+		case "$ref", "description", "summary", "title", "$comment", "example", "examples":
+		default:
+			return true
+		}
+	}
+	return false
+}
+
+func refName(ref string) string {
+	if i := strings.LastIndexByte(ref, '/'); i >= 0 {
+		return source.UnescapeToken(ref[i+1:])
+	}
+	return ref
+}
+
+func (c *schemaCache) fill(s *Schema, n *source.Node) {
+	if n.Kind == source.Bool {
+		s.Bool = -1
+		if n.Value == "true" {
+			s.Bool = 1
+		}
+		return
+	}
+	if n.Kind != source.Object {
+		return
+	}
+	c.fillTypes(s, n)
+	c.fillObject(s, n)
+	c.fillArray(s, n)
+	c.fillBounds(s, n)
+	c.fillMeta(s, n)
+	if t := c.doc.Target(n); t != nil { // 3.1 $ref with siblings: allOf[target, siblings]
+		mergeInto(s, c.get(t))
+		s.RefName = refName(n.Str("$ref"))
+	}
+	for _, part := range children(n.Get("allOf")) {
+		mergeInto(s, c.get(part))
+	}
+}
+
+func (c *schemaCache) fillTypes(s *Schema, n *source.Node) {
+	if t := n.Get("type"); t != nil {
+		s.TypeNode = t
+		switch t.Kind {
+		case source.String:
+			s.Types = typeBits[t.Value]
+		case source.Array:
+			for _, item := range t.Children {
+				if item.Value == "null" {
+					s.Nullable, s.NullNode = true, item
+					continue
+				}
+				s.Types |= typeBits[item.Value]
+			}
+		}
+	}
+	nullKey := "nullable"
+	if c.dialect == DialectSwagger {
+		nullKey = "x-nullable"
+	}
+	if v, ok := n.Bool(nullKey); ok && v && c.dialect != DialectOAS31 {
+		s.Nullable, s.NullNode = true, n.Get(nullKey)
+	}
+	if f := n.Get("format"); f != nil && f.Kind == source.String {
+		s.Format, s.FormatNode = f.Value, f
+	}
+	s.Enum = n.Get("enum")
+	s.Const = n.Get("const")
+	if s.Enum != nil && s.Enum.Kind != source.Array {
+		s.Enum = nil
+	}
+}
+
+func (c *schemaCache) fillObject(s *Schema, n *source.Node) {
+	for _, p := range children(n.Get("properties")) {
+		s.Props = append(s.Props, &Prop{Name: p.Key, Node: p, Schema: c.get(p)})
+	}
+	if req := n.Get("required"); req != nil && req.Kind == source.Array {
+		s.ReqNode = req
+		s.Required = make(map[string]*source.Node, len(req.Children))
+		for _, r := range req.Children {
+			s.Required[r.Value] = r
+		}
+	}
+	if ap := n.Get("additionalProperties"); ap != nil {
+		s.AddlNode = ap
+		switch {
+		case ap.Kind == source.Bool:
+			s.AddlFalse = ap.Value == "false"
+		case ap.Kind == source.Object:
+			s.Addl = c.get(ap)
+		}
+	}
+	s.Discriminator = n.Get("discriminator")
+}
+
+func (c *schemaCache) fillArray(s *Schema, n *source.Node) {
+	if it := n.Get("items"); it != nil && it.Kind != source.Array {
+		s.Items, s.ItemsNode = c.get(it), it
+	}
+	if one := n.Get("oneOf"); one != nil {
+		s.OneOfNode = one
+		for _, v := range one.Children {
+			s.OneOf = append(s.OneOf, c.get(v))
+		}
+	}
+	if anyOf := n.Get("anyOf"); anyOf != nil {
+		s.AnyOfNode = anyOf
+		for _, v := range anyOf.Children {
+			s.AnyOf = append(s.AnyOf, c.get(v))
+		}
+	}
+	if not := n.Get("not"); not != nil {
+		s.Not = c.get(not)
+	}
+}
+
+func (c *schemaCache) fillBounds(s *Schema, n *source.Node) {
+	s.Min = bound(n, "minimum")
+	s.Max = bound(n, "maximum")
+	for _, e := range []struct {
+		key string
+		b   *Bound
+	}{{"exclusiveMinimum", &s.Min}, {"exclusiveMaximum", &s.Max}} {
+		x := n.Get(e.key)
+		switch {
+		case x == nil:
+		case x.Kind == source.Bool: // 2.0 / 3.0: a flag on minimum/maximum
+			if x.Value == "true" && e.b.Set {
+				e.b.Excl = true
+			}
+		case x.Kind == source.Number: // 3.1: a bound of its own
+			v, _ := x.Float()
+			if !e.b.Set || stricter(e.key == "exclusiveMinimum", v, e.b.V) {
+				*e.b = Bound{Set: true, V: v, Excl: true, Node: x}
+			}
+		}
+	}
+	s.MultipleOf = bound(n, "multipleOf")
+	s.MinLength, s.MaxLength = bound(n, "minLength"), bound(n, "maxLength")
+	s.MinItems, s.MaxItems = bound(n, "minItems"), bound(n, "maxItems")
+	s.MinProps, s.MaxProps = bound(n, "minProperties"), bound(n, "maxProperties")
+	if u := n.Get("uniqueItems"); u != nil && u.Value == "true" {
+		s.UniqueItems = Bound{Set: true, V: 1, Node: u}
+	}
+	if p := n.Get("pattern"); p != nil && p.Kind == source.String {
+		s.Pattern, s.PatternNode = p.Value, p
+	}
+}
+
+// stricter reports whether exclusive bound v is at least as strict as the
+// inclusive bound cur.
+func stricter(lower bool, v, cur float64) bool {
+	if lower {
+		return v >= cur
+	}
+	return v <= cur
+}
+
+func bound(n *source.Node, key string) Bound {
+	x := n.Get(key)
+	if v, ok := x.Float(); ok {
+		return Bound{Set: true, V: v, Node: x}
+	}
+	return Bound{}
+}
+
+func (c *schemaCache) fillMeta(s *Schema, n *source.Node) {
+	if v, ok := n.Bool("readOnly"); ok && v {
+		s.ReadOnly, s.ReadOnlyN = true, n.Get("readOnly")
+	}
+	if v, ok := n.Bool("writeOnly"); ok && v {
+		s.WriteOnly, s.WriteOnlyN = true, n.Get("writeOnly")
+	}
+	if v, ok := n.Bool("deprecated"); ok && v {
+		s.Deprecated, s.DeprecatedN = true, n.Get("deprecated")
+	}
+	s.Default = n.Get("default")
+	s.Description = n.Get("description")
+	s.TitleNode = n.Get("title")
+	s.Title = n.Str("title")
+}

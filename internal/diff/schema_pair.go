@@ -1,0 +1,85 @@
+package diff
+
+// pair returns the memoised schema pair, building it on first use. The
+// entry is stored before its children are matched, so cycles terminate and
+// a 2^40 $ref fan-out costs one pair per distinct (base, revision) couple.
+func (m *matcher) pair(b, r *Schema, side Side) *SchemaPair {
+	k := pairKey{b, r, side}
+	if p, ok := m.memo[k]; ok {
+		return p
+	}
+	p := &SchemaPair{Base: b, Rev: r, Side: side, ID: len(m.all)}
+	m.memo[k] = p
+	m.all = append(m.all, p)
+	if m.wrapUnion(p) {
+		return p
+	}
+	m.matchProps(p)
+	if b.Items != nil || r.Items != nil {
+		p.Items = m.child(p, orEmpty(b.Items, b), orEmpty(r.Items, r))
+	}
+	if b.Addl != nil && r.Addl != nil {
+		p.Addl = m.child(p, b.Addl, r.Addl)
+	}
+	if b.Not != nil && r.Not != nil {
+		p.Not = m.child(p, b.Not, r.Not)
+	}
+	p.OneOf = m.variants(p, variantList{b.OneOf, b.OneOfNode}, variantList{r.OneOf, r.OneOfNode})
+	p.AnyOf = m.variants(p, variantList{b.AnyOf, b.AnyOfNode}, variantList{r.AnyOf, r.AnyOfNode})
+	return p
+}
+
+// orEmpty stands in an unconstrained schema for a missing one, anchored at
+// its owner so findings about it still point at a line.
+func orEmpty(s, owner *Schema) *Schema {
+	if s == nil {
+		return &Schema{Node: owner.Node}
+	}
+	return s
+}
+
+func (m *matcher) child(parent *SchemaPair, b, r *Schema) *SchemaPair {
+	c := m.pair(b, r, parent.Side)
+	parent.Children = append(parent.Children, c)
+	return c
+}
+
+func (m *matcher) matchProps(p *SchemaPair) {
+	for _, bp := range p.Base.Props {
+		pp := &PropPair{Name: bp.Name, Base: bp, Rev: p.Rev.Prop(bp.Name)}
+		if pp.Rev != nil {
+			pp.Schema = m.child(p, bp.Schema, pp.Rev.Schema)
+		}
+		p.Props = append(p.Props, pp)
+	}
+	for _, rp := range p.Rev.Props {
+		if p.Base.Prop(rp.Name) == nil {
+			p.Props = append(p.Props, &PropPair{Name: rp.Name, Rev: rp})
+		}
+	}
+}
+
+// wrapUnion handles a plain schema facing a bare oneOf/anyOf (one that adds
+// nothing but the variant list): the plain side is read as a one-variant
+// union, so `X` → `anyOf: [X, Y]` is a variant added, not X's properties
+// removed and its type widened.
+func (m *matcher) wrapUnion(p *SchemaPair) bool {
+	b, r := p.Base, p.Rev
+	switch {
+	case !b.HasUnion() && r.HasUnion() && r.bareUnion():
+		p.Wrapped = true
+		if len(r.OneOf) > 0 {
+			p.OneOf = m.variants(p, single(b), variantList{r.OneOf, r.OneOfNode})
+		} else {
+			p.AnyOf = m.variants(p, single(b), variantList{r.AnyOf, r.AnyOfNode})
+		}
+	case b.HasUnion() && b.bareUnion() && !r.HasUnion():
+		p.Wrapped = true
+		if len(b.OneOf) > 0 {
+			p.OneOf = m.variants(p, variantList{b.OneOf, b.OneOfNode}, single(r))
+		} else {
+			p.AnyOf = m.variants(p, variantList{b.AnyOf, b.AnyOfNode}, single(r))
+		}
+	}
+	return p.Wrapped
+}

@@ -1,0 +1,125 @@
+package diff
+
+import "github.com/relay-dev/relay/internal/source"
+
+// variants matches oneOf/anyOf alternatives: by $ref target, then title,
+// then structural similarity. Position alone never pairs two variants, so
+// reordering a oneOf is not a change.
+func (m *matcher) variants(parent *SchemaPair, base, rev variantList) []*VariantPair {
+	if len(base.schemas) == 0 && len(rev.schemas) == 0 {
+		return nil
+	}
+	usedB := make([]bool, len(base.schemas))
+	usedR := make([]bool, len(rev.schemas))
+	var out []*VariantPair
+	link := func(i, j int) {
+		usedB[i], usedR[j] = true, true
+		out = append(out, &VariantPair{Base: base.schemas[i], Rev: rev.schemas[j], BaseSite: base.site(i), RevSite: rev.site(j),
+			Schema: m.child(parent, base.schemas[i], rev.schemas[j])})
+	}
+	for _, key := range []func(*Schema) string{
+		func(s *Schema) string { return s.RefName },
+		func(s *Schema) string { return s.Title },
+	} {
+		matchBy(base.schemas, rev.schemas, usedB, usedR, key, link)
+	}
+	matchSimilar(base.schemas, rev.schemas, usedB, usedR, link)
+	for i, b := range base.schemas {
+		if !usedB[i] {
+			out = append(out, &VariantPair{Base: b, BaseSite: base.site(i)})
+		}
+	}
+	for j, r := range rev.schemas {
+		if !usedR[j] {
+			out = append(out, &VariantPair{Rev: r, RevSite: rev.site(j)})
+		}
+	}
+	return out
+}
+
+// variantList is a oneOf/anyOf list with the nodes its items were written
+// at; a plain schema read as a one-variant union is its own site.
+type variantList struct {
+	schemas []*Schema
+	list    *source.Node
+}
+
+func (v variantList) site(i int) *source.Node {
+	if v.list != nil && i < len(v.list.Children) {
+		return v.list.Children[i]
+	}
+	return v.schemas[i].Node
+}
+
+func single(s *Schema) variantList { return variantList{schemas: []*Schema{s}} }
+
+func matchBy(base, rev []*Schema, usedB, usedR []bool, key func(*Schema) string, link func(i, j int)) {
+	for i, b := range base {
+		k := key(b)
+		if usedB[i] || k == "" {
+			continue
+		}
+		for j, r := range rev {
+			if !usedR[j] && key(r) == k {
+				link(i, j)
+				break
+			}
+		}
+	}
+}
+
+// matchSimilar pairs the remaining variants greedily by a similarity score:
+// same admitted types, then overlap of property names.
+func matchSimilar(base, rev []*Schema, usedB, usedR []bool, link func(i, j int)) {
+	for {
+		bi, bj, best := -1, -1, 0.5
+		for i, b := range base {
+			if usedB[i] {
+				continue
+			}
+			for j, r := range rev {
+				if usedR[j] {
+					continue
+				}
+				if s := similarity(b, r); s > best {
+					bi, bj, best = i, j, s
+				}
+			}
+		}
+		if bi < 0 {
+			return
+		}
+		link(bi, bj)
+	}
+}
+
+func similarity(a, b *Schema) float64 {
+	if a.Admits()&^TNull != b.Admits()&^TNull {
+		return 0
+	}
+	if len(a.Props) == 0 && len(b.Props) == 0 {
+		if a.Format == b.Format && enumText(a) == enumText(b) {
+			return 0.9
+		}
+		return 0.6
+	}
+	shared := 0
+	for _, p := range a.Props {
+		if b.Prop(p.Name) != nil {
+			shared++
+		}
+	}
+	union := len(a.Props) + len(b.Props) - shared
+	return 0.5 + 0.5*float64(shared)/float64(union)
+}
+
+func enumText(s *Schema) string {
+	if s.Enum == nil {
+		return ""
+	}
+	out := ""
+	for _, v := range s.Enum.Children {
+		out += v.Value + "\x00"
+	}
+	return out
+}
