@@ -1,0 +1,134 @@
+package rules
+
+import (
+	"github.com/relay-dev/relay/internal/diff"
+	"github.com/relay-dev/relay/internal/report"
+	"github.com/relay-dev/relay/internal/source"
+)
+
+var (
+	schemeRemoved = def(Rule{
+		ID: "security-scheme-removed", Level: report.Breaking,
+		Summary: "a security scheme was removed",
+		Message: "security scheme %s was removed",
+		Doc: `Clients configured for this scheme can no longer authenticate with it.
+
+  base:     securitySchemes: {api_key: ..., oauth: ...}
+  revision: securitySchemes: {oauth: ...}`,
+	})
+	schemeAdded = def(Rule{
+		ID: "security-scheme-added", Level: report.Info,
+		Summary: "a security scheme was defined",
+		Message: "security scheme %s was added",
+		Doc: `A definition alone changes nothing; operations that require it are reported
+by the operation-security rules.
+
+  base:     securitySchemes: {oauth: ...}
+  revision: securitySchemes: {oauth: ..., api_key: ...}`,
+	})
+	schemeChanged = def(Rule{
+		ID: "security-scheme-changed", Level: report.Breaking,
+		Summary: "how a security scheme authenticates changed",
+		Message: "%s of security scheme %s changed from %s to %s",
+		Doc: `A different type, header name, location, HTTP scheme or token URL means
+existing credentials are sent the wrong way.
+
+  base:     api_key: {type: apiKey, in: header, name: X-API-Key}
+  revision: api_key: {type: apiKey, in: query, name: api_key}`,
+	})
+	serverRemoved = def(Rule{
+		ID: "server-removed", Level: report.Warning,
+		Summary: "a server URL was removed",
+		Message: "server %s was removed",
+		Doc: `Clients configured with this base URL may stop working.
+
+  base:     servers: [{url: https://api.example.com/v1}]
+  revision: servers: [{url: https://api.example.com/v2}]`,
+	})
+	serverAdded = def(Rule{
+		ID: "server-added", Level: report.Info,
+		Summary: "a server URL was added",
+		Message: "server %s was added",
+		Doc: `  base:     servers: [{url: https://api.example.com}]
+  revision: servers: [{url: https://api.example.com}, {url: https://eu.example.com}]`,
+	})
+	infoChanged = def(Rule{
+		ID: "api-info-changed", Level: report.Info,
+		Summary: "the API's title, version, description or contact changed",
+		Message: "info %s changed",
+		Doc: `  base:     info: {version: 1.4.0}
+  revision: info: {version: 1.5.0}`,
+	})
+)
+
+var schemeFields = []string{"type", "in", "name", "scheme", "openIdConnectUrl", "flow", "tokenUrl", "authorizationUrl"}
+
+func checkDocument(e *emitter, res *diff.Result) {
+	checkSchemes(e, res)
+	checkServers(e, res.BaseAPI.Servers, res.RevisionAPI.Servers, res.RevisionAPI)
+	for _, k := range []string{"title", "version", "description", "contact", "license", "termsOfService"} {
+		b, r := res.BaseAPI.Info.Get(k), res.RevisionAPI.Info.Get(k)
+		if !sameValue(b, r) {
+			e.onDoc(infoChanged, changedOrGone(b, r, res.RevisionAPI.Info), k)
+		}
+	}
+}
+
+func checkSchemes(e *emitter, res *diff.Result) {
+	base, rev := res.BaseAPI.SecuritySchemes, res.RevisionAPI.SecuritySchemes
+	parent := rev
+	if parent == nil {
+		parent = res.Revision.Main.Root
+	}
+	for _, b := range children(base) {
+		r := rev.Get(b.Key)
+		if r == nil {
+			e.onDoc(schemeRemoved, removed(b, parent), quote(b.Key))
+			continue
+		}
+		bd, rd := res.Base.Deref(b), res.Revision.Deref(r)
+		for _, f := range schemeFields {
+			bv, rv := bd.Get(f), rd.Get(f)
+			if bv != nil && rv != nil && bv.Value != rv.Value {
+				e.onDoc(schemeChanged, changed(bv, rv), f, quote(b.Key), quote(bv.Value), quote(rv.Value))
+			}
+		}
+	}
+	for _, r := range children(rev) {
+		if base.Get(r.Key) == nil {
+			e.onDoc(schemeAdded, added(r), quote(r.Key))
+		}
+	}
+}
+
+func checkServers(e *emitter, base, rev []*diff.Server, api *diff.API) {
+	has := func(list []*diff.Server, url string) bool {
+		for _, s := range list {
+			if s.URL == url {
+				return true
+			}
+		}
+		return false
+	}
+	parent := api.Doc.Main.Root.Get("servers")
+	if parent == nil {
+		parent = api.Doc.Main.Root
+	}
+	for _, b := range base {
+		if !has(rev, b.URL) {
+			e.onDoc(serverRemoved, removed(b.Node, parent), quote(b.URL))
+		}
+	}
+	for _, r := range rev {
+		if !has(base, r.URL) {
+			e.onDoc(serverAdded, added(r.Node), quote(r.URL))
+		}
+	}
+}
+
+func children(n *source.Node) []*source.Node {
+	if n == nil {
+		return nil
+	}
+	return n.Children
+}

@@ -1,0 +1,173 @@
+package rules
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/relay-dev/relay/internal/diff"
+	"github.com/relay-dev/relay/internal/report"
+	"github.com/relay-dev/relay/internal/source"
+)
+
+// finding is a rule hit before it becomes a report change. Its site is the
+// pair it was found on: an operation pair, a schema pair, or nil for the
+// document; affected operations are derived from the site afterwards.
+type finding struct {
+	rule    *Rule
+	msg     string
+	pointer string
+	base    *source.Node
+	rev     *source.Node
+	op      *diff.OpPair
+	schema  *diff.SchemaPair
+}
+
+type emitter struct {
+	opts     Options
+	revRoot  *revIndex
+	revOps   []*diff.Operation
+	findings []*finding
+	// schemaHits marks schema pairs that produced findings, so the affects
+	// walk can stop early in clean subtrees.
+	schemaHits map[*diff.SchemaPair]bool
+}
+
+func newEmitter(res *diff.Result, opts Options) *emitter {
+	return &emitter{
+		opts: opts, revRoot: newRevIndex(res.Base, res.Revision), revOps: res.RevisionAPI.Operations,
+		schemaHits: map[*diff.SchemaPair]bool{},
+	}
+}
+
+// loc says where a finding points. base is the node in the base version
+// (nil when the thing was added); rev is the node in the revision — for a
+// removal, the nearest surviving parent. removal selects which pointer the
+// report carries: the base's for removals, the revision's otherwise.
+type loc struct {
+	base, rev *source.Node
+	removal   bool
+}
+
+func changed(base, rev *source.Node) loc    { return loc{base: base, rev: rev} }
+func removed(base, parent *source.Node) loc { return loc{base: base, rev: parent, removal: true} }
+func added(rev *source.Node) loc            { return loc{rev: rev} }
+
+func (e *emitter) add(r *Rule, l loc, op *diff.OpPair, sp *diff.SchemaPair, args ...any) {
+	f := &finding{rule: r, msg: r.message(args), base: l.base, rev: l.rev, op: op, schema: sp}
+	switch {
+	case l.removal && l.base != nil:
+		f.pointer = l.base.Pointer()
+	case l.rev != nil:
+		f.pointer = l.rev.Pointer()
+	case l.base != nil:
+		f.pointer = l.base.Pointer()
+	}
+	if sp != nil {
+		e.schemaHits[sp] = true
+	}
+	e.findings = append(e.findings, f)
+}
+
+// onOp records a finding seen on one operation.
+func (e *emitter) onOp(op *diff.OpPair, r *Rule, l loc, args ...any) { e.add(r, l, op, nil, args...) }
+
+// onSchema records a finding on a schema pair; every operation that reaches
+// the pair is listed in affects.
+func (e *emitter) onSchema(sp *diff.SchemaPair, r *Rule, l loc, args ...any) {
+	e.add(r, l, nil, sp, args...)
+}
+
+// onDoc records a document-level finding.
+func (e *emitter) onDoc(r *Rule, l loc, args ...any) { e.add(r, l, nil, nil, args...) }
+
+func (e *emitter) changes(res *diff.Result) []report.Change {
+	affects := e.affects(res)
+	byKey := map[string]*report.Change{}
+	var order []string
+	for _, f := range e.findings {
+		ops := affects[f.schema]
+		if f.op != nil {
+			ops = []string{f.op.Name()}
+		}
+		key := f.rule.ID + "\x00" + f.pointer + "\x00" + f.msg
+		if c, ok := byKey[key]; ok {
+			c.Affects = union(c.Affects, ops)
+			continue
+		}
+		c := &report.Change{ID: f.rule.ID, Level: f.rule.Level, Pointer: f.pointer, Message: f.msg, Affects: ops}
+		if f.base != nil {
+			l := location(f.base)
+			c.Base = &l
+		}
+		c.Revision = location(f.rev)
+		byKey[key] = c
+		order = append(order, key)
+	}
+	out := make([]report.Change, 0, len(order))
+	for _, k := range order {
+		c := byKey[k]
+		sort.Strings(c.Affects)
+		if len(c.Affects) > 0 {
+			c.Operation = c.Affects[0]
+		}
+		out = append(out, *c)
+	}
+	report.SortChanges(out)
+	return out
+}
+
+func location(n *source.Node) report.Location {
+	p := n.Pos()
+	return report.Location{File: p.File, Line: p.Line, Column: p.Col}
+}
+
+func union(a, b []string) []string {
+	seen := make(map[string]bool, len(a)+len(b))
+	var out []string
+	for _, s := range append(append([]string(nil), a...), b...) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// affects maps each schema pair that has findings to the names of the
+// operations reaching it. One walk per operation over the memoised pair
+// graph keeps this linear in the graph size per operation, never
+// exponential in nesting.
+func (e *emitter) affects(res *diff.Result) map[*diff.SchemaPair][]string {
+	out := map[*diff.SchemaPair][]string{}
+	if len(e.schemaHits) == 0 {
+		return out
+	}
+	visited := make([]uint32, len(res.Schemas))
+	gen := uint32(0)
+	var walkOps func(ops []*diff.OpPair)
+	walkOps = func(ops []*diff.OpPair) {
+		for _, op := range ops {
+			gen++
+			name := op.Name()
+			stack := append([]*diff.SchemaPair(nil), op.Schemas...)
+			for len(stack) > 0 {
+				sp := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				if visited[sp.ID] == gen {
+					continue
+				}
+				visited[sp.ID] = gen
+				if e.schemaHits[sp] {
+					out[sp] = append(out[sp], name)
+				}
+				stack = append(stack, sp.Children...)
+			}
+			walkOps(op.Callbacks)
+		}
+	}
+	walkOps(res.Operations)
+	return out
+}
+
+// quote renders a name for messages.
+func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "’") + "'" }

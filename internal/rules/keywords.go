@@ -1,0 +1,295 @@
+package rules
+
+import (
+	"github.com/relay-dev/relay/internal/diff"
+	"github.com/relay-dev/relay/internal/report"
+	"github.com/relay-dev/relay/internal/source"
+)
+
+var (
+	formatAdded = defSided(sidedSpec{
+		id: "property-format-added", req: report.Breaking, resp: report.NonBreaking,
+		summary: "format added", message: "format %[2]s was added to %[1]s",
+		why: whyTight,
+		doc: `  base:     {type: string}
+  revision: {type: string, format: uuid}`,
+	})
+	formatRemoved = defSided(sidedSpec{
+		id: "property-format-removed", req: report.NonBreaking, resp: report.Warning,
+		summary: "format removed", message: "format %[2]s was removed from %[1]s",
+		why: whyLoose,
+		doc: `  base:     {type: string, format: uuid}
+  revision: {type: string}`,
+	})
+	formatChanged = defSided(sidedSpec{
+		id: "property-format-changed", req: report.Breaking, resp: report.Breaking,
+		summary: "format changed", message: "format of %s changed from %s to %s",
+		doc: `Values valid for the old format are not valid for the new one.
+
+  base:     {type: string, format: date}
+  revision: {type: string, format: date-time}`,
+	})
+	formatWidened = defSided(sidedSpec{
+		id: "property-format-widened", req: report.NonBreaking, resp: report.Breaking,
+		summary: "numeric format widened", message: "format of %s widened from %s to %s",
+		why: "a request that accepts 64-bit values still accepts 32-bit ones; a response that may emit 64-bit values overflows clients that store 32 bits",
+		doc: `int32 → int64, float → double.
+
+  base:     {type: integer, format: int32}
+  revision: {type: integer, format: int64}`,
+	})
+	enumValueRemoved = defSided(sidedSpec{
+		id: "property-enum-value-removed", req: report.Breaking, resp: report.NonBreaking,
+		summary: "enum value removed", message: "enum value %[2]s was removed from %[1]s",
+		why: "clients that send the value are rejected; clients reading a response just never see it",
+		doc: `  base:     {enum: [open, closed, archived]}
+  revision: {enum: [open, closed]}`,
+	})
+	enumValueAdded = defSided(sidedSpec{
+		id: "property-enum-value-added", req: report.NonBreaking, resp: report.Warning,
+		summary: "enum value added", message: "enum value %[2]s was added to %[1]s",
+		why: "a request that accepts more is additive; a response that may carry a value clients do not know can break exhaustive switches",
+		doc: `  base:     {enum: [open, closed]}
+  revision: {enum: [open, closed, archived]}`,
+	})
+	enumAdded = defSided(sidedSpec{
+		id: "property-enum-added", req: report.Breaking, resp: report.NonBreaking,
+		summary: "enum restriction added", message: "%s is now restricted to an enum",
+		why: whyTight,
+		doc: `  base:     {type: string}
+  revision: {type: string, enum: [open, closed]}`,
+	})
+	enumRemoved = defSided(sidedSpec{
+		id: "property-enum-removed", req: report.NonBreaking, resp: report.Warning,
+		summary: "enum restriction removed", message: "%s is no longer restricted to an enum",
+		why: whyLoose,
+		doc: `  base:     {type: string, enum: [open, closed]}
+  revision: {type: string}`,
+	})
+	patternAdded = defSided(sidedSpec{
+		id: "property-pattern-added", req: report.Breaking, resp: report.NonBreaking,
+		summary: "pattern added", message: "pattern %[2]s was added to %[1]s",
+		why: whyTight,
+		doc: `  base:     {type: string}
+  revision: {type: string, pattern: "^[a-z]+$"}`,
+	})
+	patternChanged = defSided(sidedSpec{
+		id: "property-pattern-changed", req: report.Warning, resp: report.Warning,
+		summary: "pattern changed", message: "pattern of %s changed from %s to %s",
+		doc: `relay does not decide whether one regular expression accepts everything the
+other did, so a changed pattern is a warning on both sides: review it.
+
+  base:     {pattern: "^[a-z]+$"}
+  revision: {pattern: "^[a-z0-9]+$"}`,
+	})
+	patternRemoved = defSided(sidedSpec{
+		id: "property-pattern-removed", req: report.NonBreaking, resp: report.Warning,
+		summary: "pattern removed", message: "pattern %[2]s was removed from %[1]s",
+		why: whyLoose,
+		doc: `  base:     {type: string, pattern: "^[a-z]+$"}
+  revision: {type: string}`,
+	})
+	defaultChanged = def(Rule{
+		ID: "request-property-default-changed", Level: report.Warning, Side: Request,
+		Summary: "request default value changed",
+		Message: "default of %s changed from %s to %s",
+		Doc: `Clients that omit the value silently get different behaviour.
+
+  base:     {name: limit, schema: {default: 20}}
+  revision: {name: limit, schema: {default: 50}}`,
+	})
+	defaultRemoved = def(Rule{
+		ID: "request-property-default-removed", Level: report.Warning, Side: Request,
+		Summary: "request default value removed",
+		Message: "default %[2]s of %[1]s was removed",
+		Doc: `Clients that omit the value no longer know what the provider assumes.
+
+  base:     {schema: {default: 20}}
+  revision: {schema: {}}`,
+	})
+	defaultAdded = def(Rule{
+		ID: "request-property-default-added", Level: report.Info, Side: Request,
+		Summary: "request default value documented",
+		Message: "default %[2]s was added to %[1]s",
+		Doc: `Documents what the provider does when the value is omitted.
+
+  base:     {schema: {type: integer}}
+  revision: {schema: {type: integer, default: 20}}`,
+	})
+	variantAdded = defSided(sidedSpec{
+		id: "property-variant-added", req: report.NonBreaking, resp: report.Warning,
+		summary: "oneOf/anyOf variant added", message: "%[2]s variant %[3]s was added to %[1]s",
+		why: "a request that accepts another shape is additive; a response that may carry a shape clients do not know is the union analogue of a new enum value",
+		doc: `  base:     {oneOf: [$ref: Cat, $ref: Dog]}
+  revision: {oneOf: [$ref: Cat, $ref: Dog, $ref: Bird]}`,
+	})
+	variantRemoved = defSided(sidedSpec{
+		id: "property-variant-removed", req: report.Breaking, resp: report.NonBreaking,
+		summary: "oneOf/anyOf variant removed", message: "%[2]s variant %[3]s was removed from %[1]s",
+		why: "clients that send the removed shape are rejected; clients reading a response just never see it",
+		doc: `  base:     {oneOf: [$ref: Cat, $ref: Dog]}
+  revision: {oneOf: [$ref: Cat]}`,
+	})
+	discriminatorChanged = defSided(sidedSpec{
+		id: "property-discriminator-changed", req: report.Breaking, resp: report.Breaking,
+		summary: "discriminator property changed", message: "discriminator of %s changed from %s to %s",
+		doc: `Both sides pick the variant by this property name.
+
+  base:     {discriminator: {propertyName: kind}}
+  revision: {discriminator: {propertyName: type}}`,
+	})
+)
+
+var widenings = map[[2]string]bool{{"int32", "int64"}: true, {"float", "double"}: true}
+
+func checkFormat(e *emitter, sp *diff.SchemaPair) {
+	b, r := sp.Base, sp.Rev
+	switch {
+	case b.Format == r.Format:
+	case b.Format == "":
+		e.onSchema(sp, formatAdded.on(sp.Side), at(nil, r.FormatNode, b, r), what(r), quote(r.Format))
+	case r.Format == "":
+		e.onSchema(sp, formatRemoved.on(sp.Side), at(b.FormatNode, nil, b, r), what(r), quote(b.Format))
+	case widenings[[2]string{b.Format, r.Format}]:
+		e.onSchema(sp, formatWidened.on(sp.Side), at(b.FormatNode, r.FormatNode, b, r), what(r), quote(b.Format), quote(r.Format))
+	case widenings[[2]string{r.Format, b.Format}]:
+		// narrowing a numeric format: request tightened, response relaxed
+		e.onSchema(sp, formatChanged.on(sp.Side), at(b.FormatNode, r.FormatNode, b, r), what(r), quote(b.Format), quote(r.Format))
+	default:
+		e.onSchema(sp, formatChanged.on(sp.Side), at(b.FormatNode, r.FormatNode, b, r), what(r), quote(b.Format), quote(r.Format))
+	}
+}
+
+func enumKey(n *source.Node) string {
+	if n.Kind == source.Number {
+		if f, ok := n.Float(); ok {
+			return "n" + boundText(diff.Bound{Set: true, V: f})
+		}
+	}
+	return n.Kind.String() + ":" + n.Value
+}
+
+func checkEnum(e *emitter, sp *diff.SchemaPair) {
+	b, r := sp.Base, sp.Rev
+	switch {
+	case b.Enum == nil && r.Enum == nil:
+	case b.Enum == nil:
+		e.onSchema(sp, enumAdded.on(sp.Side), at(nil, r.Enum, b, r), what(r))
+	case r.Enum == nil:
+		e.onSchema(sp, enumRemoved.on(sp.Side), at(b.Enum, nil, b, r), what(r))
+	default:
+		diffEnumValues(e, sp)
+	}
+}
+
+func diffEnumValues(e *emitter, sp *diff.SchemaPair) {
+	b, r := sp.Base, sp.Rev
+	inB, inR := map[string]bool{}, map[string]bool{}
+	for _, v := range b.Enum.Children {
+		inB[enumKey(v)] = true
+	}
+	for _, v := range r.Enum.Children {
+		inR[enumKey(v)] = true
+	}
+	for _, v := range b.Enum.Children {
+		if !inR[enumKey(v)] {
+			e.onSchema(sp, enumValueRemoved.on(sp.Side), removed(v, r.Enum), what(r), valueText(v))
+		}
+	}
+	for _, v := range r.Enum.Children {
+		if !inB[enumKey(v)] {
+			e.onSchema(sp, enumValueAdded.on(sp.Side), added(v), what(r), valueText(v))
+		}
+	}
+}
+
+func checkPattern(e *emitter, sp *diff.SchemaPair) {
+	b, r := sp.Base, sp.Rev
+	switch {
+	case b.Pattern == r.Pattern:
+	case b.Pattern == "":
+		e.onSchema(sp, patternAdded.on(sp.Side), at(nil, r.PatternNode, b, r), what(r), quote(r.Pattern))
+	case r.Pattern == "":
+		e.onSchema(sp, patternRemoved.on(sp.Side), at(b.PatternNode, nil, b, r), what(r), quote(b.Pattern))
+	default:
+		e.onSchema(sp, patternChanged.on(sp.Side), at(b.PatternNode, r.PatternNode, b, r), what(r), quote(b.Pattern), quote(r.Pattern))
+	}
+}
+
+// checkDefault: a default only changes behaviour where the provider fills in
+// what clients omit, which is the request side.
+func checkDefault(e *emitter, sp *diff.SchemaPair) {
+	if sp.Side != diff.RequestSide {
+		return
+	}
+	b, r := sp.Base, sp.Rev
+	switch {
+	case sameValue(b.Default, r.Default):
+	case b.Default == nil:
+		e.onSchema(sp, defaultAdded, at(nil, r.Default, b, r), what(r), valueText(r.Default))
+	case r.Default == nil:
+		e.onSchema(sp, defaultRemoved, at(b.Default, nil, b, r), what(r), valueText(b.Default))
+	default:
+		e.onSchema(sp, defaultChanged, at(b.Default, r.Default, b, r), what(r), valueText(b.Default), valueText(r.Default))
+	}
+}
+
+func checkVariants(e *emitter, sp *diff.SchemaPair) {
+	for _, set := range []struct {
+		kw           string
+		pairs        []*diff.VariantPair
+		bNode, rNode *source.Node
+	}{{"oneOf", sp.OneOf, sp.Base.OneOfNode, sp.Rev.OneOfNode}, {"anyOf", sp.AnyOf, sp.Base.AnyOfNode, sp.Rev.AnyOfNode}} {
+		if (set.bNode == nil || set.rNode == nil) && !sp.Wrapped {
+			continue // a variant list appearing beside other keywords is a restructuring the type rules judge
+		}
+		parent := set.rNode
+		if parent == nil {
+			parent = sp.Rev.Node
+		}
+		for _, vp := range set.pairs {
+			switch {
+			case vp.Base == nil:
+				e.onSchema(sp, variantAdded.on(sp.Side), added(vp.RevSite), what(sp.Rev), set.kw, variantName(vp.Rev))
+			case vp.Rev == nil:
+				e.onSchema(sp, variantRemoved.on(sp.Side), removed(vp.BaseSite, parent), what(sp.Rev), set.kw, variantName(vp.Base))
+			}
+		}
+	}
+}
+
+func variantName(s *diff.Schema) string {
+	switch {
+	case s.RefName != "":
+		return quote(s.RefName)
+	case s.Title != "":
+		return quote(s.Title)
+	}
+	return quote(s.Node.Pointer())
+}
+
+func checkDiscriminator(e *emitter, sp *diff.SchemaPair) {
+	bd, rd := sp.Base.Discriminator, sp.Rev.Discriminator
+	if bd == nil || rd == nil {
+		return
+	}
+	if bp, rp := bd.Str("propertyName"), rd.Str("propertyName"); bp != rp {
+		e.onSchema(sp, discriminatorChanged.on(sp.Side), changed(bd.Get("propertyName"), rd.Get("propertyName")), what(sp.Rev), quote(bp), quote(rp))
+	}
+}
+
+func checkSchemaDocs(e *emitter, sp *diff.SchemaPair) {
+	b, r := sp.Base, sp.Rev
+	for _, k := range [...]struct {
+		name string
+		b, r *source.Node
+	}{{"description", b.Description, r.Description}, {"title", b.TitleNode, r.TitleNode}} {
+		if !sameValue(k.b, k.r) && r.Node != nil {
+			l := changedOrGone(k.b, k.r, r.Node)
+			if k.b == nil && k.r == nil {
+				continue
+			}
+			e.onSchema(sp, schemaDocs, l, k.name, what(r))
+		}
+	}
+}

@@ -1,0 +1,145 @@
+package rules
+
+import (
+	"sort"
+
+	"github.com/relay-dev/relay/internal/diff"
+	"github.com/relay-dev/relay/internal/report"
+	"github.com/relay-dev/relay/internal/source"
+)
+
+var (
+	addlRestricted = defSided(sidedSpec{
+		id: "property-additional-properties-restricted", req: report.Warning, resp: report.NonBreaking,
+		summary: "undeclared properties are no longer allowed", message: "%s no longer allows undeclared properties",
+		why: "clients that send undeclared properties are rejected now (presumed rare, hence a warning); a response that emits less is harmless",
+		doc: `  base:     {type: object}
+  revision: {type: object, additionalProperties: false}`,
+	})
+	addlRelaxed = defSided(sidedSpec{
+		id: "property-additional-properties-relaxed", req: report.NonBreaking, resp: report.NonBreaking,
+		summary: "undeclared properties are now allowed", message: "%s now allows undeclared properties",
+		doc: `Undeclared properties are presumed unused by clients, so allowing them is additive.
+
+  base:     {type: object, additionalProperties: false}
+  revision: {type: object}`,
+	})
+)
+
+// propsNode is where a property list lives in the revision (for removals).
+func propsNode(s *diff.Schema) *source.Node {
+	if s.Node == nil {
+		return nil
+	}
+	if p := s.Node.Get("properties"); p != nil {
+		return p
+	}
+	return s.Node
+}
+
+func checkProps(e *emitter, sp *diff.SchemaPair) {
+	for _, pp := range sp.Props {
+		switch {
+		case pp.Rev == nil:
+			checkPropRemoved(e, sp, pp)
+		case pp.Base == nil:
+			checkPropAdded(e, sp, pp)
+		default:
+			checkPropChanged(e, sp, pp)
+		}
+	}
+}
+
+// invisible reports whether a property does not travel on this side:
+// readOnly properties are not sent in requests, writeOnly ones not returned.
+func invisible(side diff.Side, s *diff.Schema) bool {
+	if side == diff.RequestSide {
+		return s.ReadOnly
+	}
+	return s.WriteOnly
+}
+
+func checkPropRemoved(e *emitter, sp *diff.SchemaPair, pp *diff.PropPair) {
+	if invisible(sp.Side, pp.Base.Schema) {
+		return
+	}
+	e.onSchema(sp, propRemoved.on(sp.Side), removed(pp.Base.Node, propsNode(sp.Rev)), quote(pp.Name))
+}
+
+func checkPropAdded(e *emitter, sp *diff.SchemaPair, pp *diff.PropPair) {
+	if invisible(sp.Side, pp.Rev.Schema) {
+		return
+	}
+	if sp.Side == diff.RequestSide && sp.Rev.IsRequired(pp.Name) {
+		e.onSchema(sp, requiredPropAdded, added(pp.Rev.Node), quote(pp.Name))
+		return
+	}
+	e.onSchema(sp, propAdded.on(sp.Side), added(pp.Rev.Node), quote(pp.Name))
+}
+
+func checkPropChanged(e *emitter, sp *diff.SchemaPair, pp *diff.PropPair) {
+	bs, rs := pp.Base.Schema, pp.Rev.Schema
+	switch {
+	case sp.Side == diff.RequestSide && !bs.ReadOnly && rs.ReadOnly:
+		e.onSchema(sp, becameReadOnly, changed(pp.Base.Node, rs.ReadOnlyN), quote(pp.Name))
+		return
+	case sp.Side == diff.ResponseSide && !bs.WriteOnly && rs.WriteOnly:
+		e.onSchema(sp, becameWriteOnly, changed(pp.Base.Node, rs.WriteOnlyN), quote(pp.Name))
+		return
+	}
+	if invisible(sp.Side, rs) {
+		return
+	}
+	checkRequiredness(e, sp, pp.Name, pp.Rev.Node)
+	if !bs.Deprecated && rs.Deprecated {
+		e.onSchema(sp, propDeprecated.on(sp.Side), changed(pp.Base.Node, rs.DeprecatedN), quote(pp.Name))
+	}
+}
+
+// checkRequiredness compares whether name is required on both sides.
+func checkRequiredness(e *emitter, sp *diff.SchemaPair, name string, revProp *source.Node) {
+	b, r := sp.Base, sp.Rev
+	bReq, rReq := b.IsRequired(name), r.IsRequired(name)
+	switch {
+	case !bReq && rReq:
+		e.onSchema(sp, becameRequired.on(sp.Side), changed(revProp, r.Required[name]), quote(name))
+	case bReq && !rReq:
+		parent := r.ReqNode
+		if parent == nil {
+			parent = r.Node
+		}
+		e.onSchema(sp, becameOptional.on(sp.Side), removed(b.Required[name], parent), quote(name))
+	}
+}
+
+// checkRequiredOnly covers names listed in required without a declared
+// property on either side (e.g. required by an allOf part elsewhere).
+func checkRequiredOnly(e *emitter, sp *diff.SchemaPair) {
+	names := map[string]bool{}
+	for n := range sp.Base.Required {
+		names[n] = true
+	}
+	for n := range sp.Rev.Required {
+		names[n] = true
+	}
+	var sorted []string
+	for n := range names {
+		if sp.Base.Prop(n) == nil && sp.Rev.Prop(n) == nil {
+			sorted = append(sorted, n)
+		}
+	}
+	sort.Strings(sorted)
+	for _, n := range sorted {
+		checkRequiredness(e, sp, n, sp.Rev.Node)
+	}
+}
+
+func checkAddl(e *emitter, sp *diff.SchemaPair) {
+	b, r := sp.Base, sp.Rev
+	switch {
+	case !b.AddlFalse && r.AddlFalse:
+		e.onSchema(sp, addlRestricted.on(sp.Side), at(b.AddlNode, r.AddlNode, b, r), what(r))
+	case b.AddlFalse && !r.AddlFalse:
+		e.onSchema(sp, addlRelaxed.on(sp.Side), at(b.AddlNode, r.AddlNode, b, r), what(r))
+	}
+}

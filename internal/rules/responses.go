@@ -1,0 +1,164 @@
+package rules
+
+import (
+	"github.com/relay-dev/relay/internal/diff"
+	"github.com/relay-dev/relay/internal/report"
+	"github.com/relay-dev/relay/internal/source"
+)
+
+var (
+	successRemoved = def(Rule{
+		ID: "response-success-status-removed", Level: report.Breaking, Side: Response,
+		Summary: "a success response status was removed",
+		Message: "success response %s of %s was removed",
+		Doc: `Clients expect this status and the body that came with it; the provider now
+answers differently.
+
+  base:     responses: {"200": ..., "404": ...}
+  revision: responses: {"404": ...}`,
+	})
+	errorRemoved = def(Rule{
+		ID: "response-error-status-removed", Level: report.Warning, Side: Response,
+		Summary: "an error response status was removed",
+		Message: "error response %s of %s was removed",
+		Doc: `Clients may have handled this error specifically; the provider no longer
+declares it (it may still send a generic error).
+
+  base:     responses: {"200": ..., "409": ...}
+  revision: responses: {"200": ...}`,
+	})
+	successAdded = def(Rule{
+		ID: "response-success-status-added", Level: report.Warning, Side: Response,
+		Summary: "a success response status was added",
+		Message: "success response %s was added to %s",
+		Doc: `The provider may now answer with a status clients do not expect; generated
+clients often treat an undeclared status as an error.
+
+  base:     responses: {"200": ...}
+  revision: responses: {"200": ..., "202": ...}`,
+	})
+	errorAdded = def(Rule{
+		ID: "response-error-status-added", Level: report.Warning, Side: Response,
+		Summary: "an error response status was added",
+		Message: "error response %s was added to %s",
+		Doc: `A new error status may reach clients that do not handle it.
+
+  base:     responses: {"200": ...}
+  revision: responses: {"200": ..., "429": ...}`,
+	})
+	respMediaRemoved = def(Rule{
+		ID: "response-media-type-removed", Level: report.Breaking, Side: Response,
+		Summary: "a response media type was removed",
+		Message: "response media type %s was removed",
+		Doc: `Clients that ask for this content type no longer get it.
+
+  base:     content: {application/json: ..., text/csv: ...}
+  revision: content: {application/json: ...}`,
+	})
+	respMediaAdded = def(Rule{
+		ID: "response-media-type-added", Level: report.NonBreaking, Side: Response,
+		Summary: "a response media type was added",
+		Message: "response media type %s was added",
+		Why:     "content negotiation means a provider only sends the new type to clients that ask for it",
+		Doc: `A new representation is only sent to clients that ask for it (Accept).
+
+  base:     content: {application/json: ...}
+  revision: content: {application/json: ..., text/csv: ...}`,
+	})
+	reqHeaderRemoved = def(Rule{
+		ID: "response-required-header-removed", Level: report.Breaking, Side: Response,
+		Summary: "a required response header was removed",
+		Message: "required response header %s was removed",
+		Doc: `Clients read a header that was guaranteed and is now gone.
+
+  base:     headers: {X-Rate-Limit: {required: true, ...}}
+  revision: headers: {}`,
+	})
+	optHeaderRemoved = def(Rule{
+		ID: "response-optional-header-removed", Level: report.Warning, Side: Response,
+		Summary: "an optional response header was removed",
+		Message: "optional response header %s was removed",
+		Doc: `Clients had to cope with its absence, but some may rely on it being sent.
+
+  base:     headers: {X-Request-Id: ...}
+  revision: headers: {}`,
+	})
+	headerAdded = def(Rule{
+		ID: "response-header-added", Level: report.NonBreaking, Side: Response,
+		Summary: "a response header was added",
+		Message: "response header %s was added",
+		Doc: `Clients ignore headers they do not know.
+
+  base:     headers: {}
+  revision: headers: {X-Request-Id: ...}`,
+	})
+	headerOptional = def(Rule{
+		ID: "response-header-became-optional", Level: report.Breaking, Side: Response,
+		Summary: "a response header is no longer guaranteed",
+		Message: "response header %s became optional",
+		Doc: `Clients that read it unconditionally may now find it missing.
+
+  base:     X-Rate-Limit: {required: true}
+  revision: X-Rate-Limit: {}`,
+	})
+	headerRequired = def(Rule{
+		ID: "response-header-became-required", Level: report.NonBreaking, Side: Response,
+		Summary: "a response header is now guaranteed",
+		Message: "response header %s became required",
+		Doc: `The provider now always sends it; clients that checked for it still work.
+
+  base:     X-Rate-Limit: {}
+  revision: X-Rate-Limit: {required: true}`,
+	})
+)
+
+func checkResponses(e *emitter, op *diff.OpPair) {
+	if op.Rev.Kind != diff.HTTP {
+		return // a callback's responses come from the consumer; their schemas are still compared
+	}
+	name := op.Name()
+	parent := op.Rev.Node.Get("responses")
+	if parent == nil {
+		parent = op.Rev.Node
+	}
+	for _, rp := range op.Responses {
+		switch {
+		case rp.Rev == nil && rp.Base.Success():
+			e.onOp(op, successRemoved, removed(rp.Base.Node, parent), rp.Code, name)
+		case rp.Rev == nil:
+			e.onOp(op, errorRemoved, removed(rp.Base.Node, parent), rp.Code, name)
+		case rp.Base == nil && rp.Rev.Success():
+			e.onOp(op, successAdded, added(rp.Rev.Node), rp.Code, name)
+		case rp.Base == nil:
+			e.onOp(op, errorAdded, added(rp.Rev.Node), rp.Code, name)
+		default:
+			checkMedia(e, op, rp.Media, contentNode(rp.Rev.Node), respMediaRemoved, respMediaAdded)
+			checkHeaders(e, op, rp)
+		}
+	}
+}
+
+func contentNode(resp *source.Node) *source.Node {
+	if c := resp.Get("content"); c != nil {
+		return c
+	}
+	return resp
+}
+
+func checkHeaders(e *emitter, op *diff.OpPair, rp *diff.ResponsePair) {
+	for _, hp := range rp.Headers {
+		b, r := hp.Base, hp.Rev
+		switch {
+		case r == nil && b.Required:
+			e.onOp(op, reqHeaderRemoved, removed(b.Node, rp.Rev.Node), quote(b.Node.Key))
+		case r == nil:
+			e.onOp(op, optHeaderRemoved, removed(b.Node, rp.Rev.Node), quote(b.Node.Key))
+		case b == nil:
+			e.onOp(op, headerAdded, added(r.Node), quote(r.Node.Key))
+		case b.Required && !r.Required:
+			e.onOp(op, headerOptional, changed(b.Node, r.Node), quote(r.Node.Key))
+		case !b.Required && r.Required:
+			e.onOp(op, headerRequired, changed(b.Node, r.Node), quote(r.Node.Key))
+		}
+	}
+}

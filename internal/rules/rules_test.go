@@ -1,0 +1,129 @@
+package rules_test
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/relay-dev/relay/internal/diff"
+	"github.com/relay-dev/relay/internal/load"
+	"github.com/relay-dev/relay/internal/report"
+	"github.com/relay-dev/relay/internal/rules"
+)
+
+var update = flag.Bool("update", false, "rewrite want.txt files from the current output")
+
+// fixedNow is the clock for x-sunset checks in fixtures.
+var fixedNow = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+
+// classifyDir diffs dir/base.* against dir/revision.* and renders each change
+// as "file:line:col rule-id" (the revision location, which every change has).
+func classifyDir(t *testing.T, dir string) []string {
+	t.Helper()
+	changes := classify(t, dir)
+	out := make([]string, 0, len(changes))
+	for _, c := range changes {
+		out = append(out, fmt.Sprintf("%s:%d:%d %s", c.Revision.File, c.Revision.Line, c.Revision.Column, c.ID))
+	}
+	return out
+}
+
+func classify(t *testing.T, dir string) []report.Change {
+	t.Helper()
+	base := loadOne(t, dir, "base")
+	rev := loadOne(t, dir, "revision")
+	res, err := diff.Compare(base, rev, diff.Options{})
+	require.NoError(t, err)
+	return rules.Classify(res, rules.Options{Now: fixedNow})
+}
+
+func loadOne(t *testing.T, dir, stem string) *load.Document {
+	t.Helper()
+	matches, _ := filepath.Glob(filepath.Join(dir, stem+".*"))
+	require.Len(t, matches, 1, "want exactly one %s.* in %s", stem, dir)
+	name := filepath.Base(matches[0])
+	doc, err := load.Load(load.Options{FS: os.DirFS(dir), Path: name, Display: name})
+	require.NoError(t, err)
+	return doc
+}
+
+// TestFixtures walks testdata/<rule-id>/ and compares each directory's
+// findings with its want.txt. Run with -update to rewrite them.
+func TestFixtures(t *testing.T) {
+	dirs, err := os.ReadDir("testdata")
+	require.NoError(t, err)
+	for _, d := range dirs {
+		if !d.IsDir() {
+			continue
+		}
+		dir := filepath.Join("testdata", d.Name())
+		t.Run(d.Name(), func(t *testing.T) {
+			got := strings.Join(classifyDir(t, dir), "\n") + "\n"
+			wantFile := filepath.Join(dir, "want.txt")
+			if *update {
+				require.NoError(t, os.WriteFile(wantFile, []byte(got), 0o644))
+				return
+			}
+			want, err := os.ReadFile(wantFile)
+			require.NoError(t, err, "missing want.txt; run go test ./internal/rules -update")
+			assert.Equal(t, string(want), got)
+		})
+	}
+}
+
+var kebab = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// TestCatalog audits the catalog: kebab-case IDs, complete docs, a fixture
+// per rule that actually triggers it, and a reason for every asymmetry.
+func TestCatalog(t *testing.T) {
+	all := rules.All()
+	require.NotEmpty(t, all)
+	for _, r := range all {
+		assert.Regexp(t, kebab, r.ID)
+		assert.NotEmpty(t, r.Summary, r.ID)
+		assert.NotEmpty(t, r.Message, r.ID)
+		assert.True(t, r.Level.Rank() >= 0, "%s has level %q", r.ID, r.Level)
+		assert.Contains(t, r.Doc, "base:", "%s doc needs a before/after example", r.ID)
+		assert.Contains(t, r.Doc, "revision:", "%s doc needs a before/after example", r.ID)
+		want, err := os.ReadFile(filepath.Join("testdata", r.ID, "want.txt"))
+		if assert.NoError(t, err, "rule %s has no fixture directory testdata/%s", r.ID, r.ID) {
+			assert.Contains(t, string(want), " "+r.ID+"\n", "fixture of %s does not trigger it", r.ID)
+		}
+	}
+}
+
+// TestAsymmetriesExplained: where request-X and response-X disagree on the
+// level, both must say why.
+func TestAsymmetriesExplained(t *testing.T) {
+	for _, r := range rules.All() {
+		rest, ok := strings.CutPrefix(r.ID, "request-")
+		if !ok {
+			continue
+		}
+		mirror := rules.ByID("response-" + rest)
+		if mirror == nil || mirror.Level == r.Level {
+			continue
+		}
+		assert.NotEmpty(t, r.Why, "%s (%s) vs %s (%s): no reason given", r.ID, r.Level, mirror.ID, mirror.Level)
+		assert.NotEmpty(t, mirror.Why, "%s: no reason given", mirror.ID)
+	}
+}
+
+// TestCatalogCanFail makes sure the asymmetry audit is not vacuous.
+func TestCatalogCanFail(t *testing.T) {
+	n := 0
+	for _, r := range rules.All() {
+		if strings.HasPrefix(r.ID, "request-") && rules.ByID("response-"+strings.TrimPrefix(r.ID, "request-")) != nil {
+			n++
+		}
+	}
+	assert.Greater(t, n, 10, "expected many mirrored request/response rules")
+}

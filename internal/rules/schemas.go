@@ -1,0 +1,210 @@
+package rules
+
+import (
+	"strings"
+
+	"github.com/relay-dev/relay/internal/diff"
+	"github.com/relay-dev/relay/internal/report"
+	"github.com/relay-dev/relay/internal/source"
+)
+
+var (
+	typeChanged = defSided(sidedSpec{
+		id: "property-type-changed", req: report.Breaking, resp: report.Breaking,
+		summary: "schema type changed incompatibly", message: "type of %s changed from %s to %s",
+		doc: `Values of the old type are no longer valid and values of the new type were not.
+
+  base:     {type: string}
+  revision: {type: boolean}`,
+	})
+	typeWidened = defSided(sidedSpec{
+		id: "property-type-widened", req: report.NonBreaking, resp: report.Breaking,
+		summary: "schema type admits more kinds of value", message: "type of %s widened from %s to %s",
+		why: "a request that accepts more still accepts every old value; a response that may carry a new kind of value breaks clients that decode the old one",
+		doc: `integer → number, or a type added to a type list.
+
+  base:     {type: integer}
+  revision: {type: number}`,
+	})
+	typeNarrowed = defSided(sidedSpec{
+		id: "property-type-narrowed", req: report.Breaking, resp: report.NonBreaking,
+		summary: "schema type admits fewer kinds of value", message: "type of %s narrowed from %s to %s",
+		why: "a request that accepts less rejects values clients send; a response that emits less is still readable by old clients",
+		doc: `number → integer, or a type dropped from a type list.
+
+  base:     {type: [string, integer]}
+  revision: {type: string}`,
+	})
+	becameNullable = defSided(sidedSpec{
+		id: "property-became-nullable", req: report.NonBreaking, resp: report.Breaking,
+		summary: "schema now admits null", message: "%s now admits null",
+		why: "accepting null in a request is additive; emitting null in a response breaks clients that dereference the value",
+		doc: `3.0 nullable: true, 2.0 x-nullable: true and a 3.1 "null" in the type list mean the same.
+
+  base:     {type: string}
+  revision: {type: [string, "null"]}`,
+	})
+	becameNotNullable = defSided(sidedSpec{
+		id: "property-became-not-nullable", req: report.Breaking, resp: report.NonBreaking,
+		summary: "schema no longer admits null", message: "%s no longer admits null",
+		why: "clients that send null are now rejected; clients that read the response just never see null",
+		doc: `  base:     {type: string, nullable: true}
+  revision: {type: string}`,
+	})
+	propRemoved = defSided(sidedSpec{
+		id: "property-removed", req: report.Warning, resp: report.Breaking,
+		summary: "property removed", message: "property %s was removed",
+		why: "undeclared request properties are ignored, so clients that still send it are not rejected (but lose its effect); clients that read a response property lose the data",
+		doc: `  base:     properties: {id: ..., status: ...}
+  revision: properties: {id: ...}`,
+	})
+	propAdded = defSided(sidedSpec{
+		id: "property-added", req: report.NonBreaking, resp: report.NonBreaking,
+		summary: "optional property added", message: "property %s was added",
+		doc: `Undeclared properties are presumed unused, so adding one is additive on either
+side even without additionalProperties: false.
+
+  base:     properties: {id: ...}
+  revision: properties: {id: ..., nickname: ...}`,
+	})
+	requiredPropAdded = def(Rule{
+		ID: "request-required-property-added", Level: report.Breaking, Side: Request,
+		Summary: "required request property added",
+		Message: "required request property %s was added",
+		Doc: `Clients do not send it, so their requests are now rejected.
+
+  base:     {properties: {id: ...}}
+  revision: {properties: {id: ..., owner: ...}, required: [owner]}`,
+	})
+	becameRequired = defSided(sidedSpec{
+		id: "property-became-required", req: report.Breaking, resp: report.NonBreaking,
+		summary: "property became required", message: "property %s became required",
+		why: "clients that omit it are rejected; clients reading a response now always get it",
+		doc: `  base:     {required: []}
+  revision: {required: [name]}`,
+	})
+	becameOptional = defSided(sidedSpec{
+		id: "property-became-optional", req: report.NonBreaking, resp: report.Breaking,
+		summary: "property became optional", message: "property %s became optional",
+		why: "clients may keep sending it; clients reading a response can no longer rely on it",
+		doc: `  base:     {required: [name]}
+  revision: {required: []}`,
+	})
+	becameReadOnly = def(Rule{
+		ID: "request-property-became-read-only", Level: report.Warning, Side: Request,
+		Summary: "request property became read-only",
+		Message: "request property %s became read-only",
+		Doc: `Clients still send it, but the provider now ignores it in requests.
+
+  base:     {status: {type: string}}
+  revision: {status: {type: string, readOnly: true}}`,
+	})
+	becameWriteOnly = def(Rule{
+		ID: "response-property-became-write-only", Level: report.Breaking, Side: Response,
+		Summary: "response property became write-only",
+		Message: "response property %s became write-only",
+		Doc: `The provider stops returning it, and clients read it.
+
+  base:     {password_hint: {type: string}}
+  revision: {password_hint: {type: string, writeOnly: true}}`,
+	})
+	propDeprecated = defSided(sidedSpec{
+		id: "property-deprecated", req: report.Info, resp: report.Info,
+		summary: "property marked deprecated", message: "property %s is now deprecated",
+		doc: `  base:     {legacy_id: {type: string}}
+  revision: {legacy_id: {type: string, deprecated: true}}`,
+	})
+	schemaDocs = def(Rule{
+		ID: "schema-documentation-changed", Level: report.Info,
+		Summary: "a schema's title or description changed",
+		Message: "%s of %s changed",
+		Doc: `Documentation edits do not change what is valid.
+
+  base:     {type: string, description: The name}
+  revision: {type: string, description: The pet's name}`,
+	})
+)
+
+func checkSchema(e *emitter, sp *diff.SchemaPair) {
+	b, r := sp.Base, sp.Rev
+	if b == r {
+		return
+	}
+	if sp.Wrapped {
+		checkVariants(e, sp)
+		return
+	}
+	checkTypes(e, sp)
+	checkFormat(e, sp)
+	checkEnum(e, sp)
+	checkProps(e, sp)
+	checkRequiredOnly(e, sp)
+	checkAddl(e, sp)
+	checkConstraints(e, sp)
+	checkPattern(e, sp)
+	checkDefault(e, sp)
+	checkVariants(e, sp)
+	checkDiscriminator(e, sp)
+	checkSchemaDocs(e, sp)
+}
+
+// what names the schema in messages: the property it describes or its pointer.
+func what(s *diff.Schema) string {
+	if s.Node == nil {
+		return "schema"
+	}
+	if s.Node.Parent != nil && s.Node.Parent.Key == "properties" {
+		return quote(s.Node.Key)
+	}
+	if s.RefName != "" {
+		return quote(s.RefName)
+	}
+	return quote(s.Node.Pointer())
+}
+
+// at locates a keyword change: the revision's keyword (else its schema) and
+// the base's keyword (else its schema).
+func at(bKw, rKw *source.Node, b, r *diff.Schema) loc {
+	if bKw == nil {
+		bKw = b.Node
+	}
+	if rKw == nil {
+		return removed(bKw, r.Node)
+	}
+	return changed(bKw, rKw)
+}
+
+func typeText(t diff.TypeSet) string {
+	names := t.Names()
+	if len(names) == 0 {
+		return "nothing"
+	}
+	if t == diff.TAll&^diff.TNull {
+		return "any"
+	}
+	return strings.Join(names, "|")
+}
+
+func checkTypes(e *emitter, sp *diff.SchemaPair) {
+	b, r := sp.Base, sp.Rev
+	bt, rt := b.Admits()&^diff.TNull, r.Admits()&^diff.TNull
+	l := at(b.TypeNode, r.TypeNode, b, r)
+	switch {
+	case bt == rt:
+	case rt&bt == bt:
+		e.onSchema(sp, typeWidened.on(sp.Side), l, what(r), typeText(bt), typeText(rt))
+	case rt&bt == rt:
+		e.onSchema(sp, typeNarrowed.on(sp.Side), l, what(r), typeText(bt), typeText(rt))
+	default:
+		e.onSchema(sp, typeChanged.on(sp.Side), l, what(r), typeText(bt), typeText(rt))
+	}
+	if !b.Typed() || !r.Typed() {
+		return // an untyped side admits null implicitly; the type rules said it
+	}
+	switch bn, rn := b.Admits()&diff.TNull != 0, r.Admits()&diff.TNull != 0; {
+	case !bn && rn:
+		e.onSchema(sp, becameNullable.on(sp.Side), at(nil, r.NullNode, b, r), what(r))
+	case bn && !rn:
+		e.onSchema(sp, becameNotNullable.on(sp.Side), at(b.NullNode, r.TypeNode, b, r), what(r))
+	}
+}
