@@ -1,0 +1,117 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// Text renders the report for people: changes grouped by operation, the
+// most severe group first, each with its file:line.
+type Text struct {
+	Color bool
+}
+
+const maxAffectsShown = 5
+
+var (
+	levelLabel = map[Level]string{Breaking: "BREAKING", Warning: "WARNING", NonBreaking: "ADDED", Info: "INFO"}
+	levelColor = map[Level]string{Breaking: "\x1b[31m", Warning: "\x1b[33m", NonBreaking: "\x1b[32m", Info: "\x1b[2m"}
+)
+
+const (
+	ansiBold  = "\x1b[1m"
+	ansiReset = "\x1b[0m"
+)
+
+// Render writes the human report.
+func (t Text) Render(w io.Writer, r *Report) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "%s → %s\n", sideText(r.Base), sideText(r.Revision))
+	if len(r.Changes) == 0 {
+		fmt.Fprintln(bw, "No changes.")
+		return bw.Flush()
+	}
+	for _, g := range groupChanges(r.Changes) {
+		fmt.Fprintf(bw, "\n%s\n", t.paint(ansiBold, g.name))
+		for _, c := range g.changes {
+			t.change(bw, c)
+		}
+	}
+	s := r.Summary
+	fmt.Fprintf(bw, "\n%d breaking, %d warning, %d non-breaking, %d info — verdict: %s (exit %d)\n",
+		s.Breaking, s.Warning, s.NonBreaking, s.Info, s.Verdict, s.ExitCode)
+	return bw.Flush()
+}
+
+func sideText(s Side) string {
+	if s.Version != "" {
+		return s.Source + " (" + s.Version + ")"
+	}
+	return s.Source
+}
+
+func (t Text) paint(code, s string) string {
+	if !t.Color {
+		return s
+	}
+	return code + s + ansiReset
+}
+
+func (t Text) change(w io.Writer, c Change) {
+	label := fmt.Sprintf("%-8s", levelLabel[c.Level])
+	fmt.Fprintf(w, "  %s  %s  %s\n", t.paint(levelColor[c.Level], label), c.ID, c.Message)
+	loc := fmt.Sprintf("    %s:%d:%d", c.Revision.File, c.Revision.Line, c.Revision.Column)
+	if c.Base != nil {
+		loc += fmt.Sprintf(" (was %s:%d:%d)", c.Base.File, c.Base.Line, c.Base.Column)
+	}
+	fmt.Fprintln(w, loc)
+	if len(c.Affects) > 1 {
+		fmt.Fprintf(w, "    affects %d operations: %s\n", len(c.Affects), affectsText(c.Affects))
+	}
+}
+
+func affectsText(ops []string) string {
+	if len(ops) <= maxAffectsShown {
+		return strings.Join(ops, ", ")
+	}
+	return strings.Join(ops[:maxAffectsShown], ", ") + fmt.Sprintf(" and %d more", len(ops)-maxAffectsShown)
+}
+
+type group struct {
+	name    string
+	top     Level
+	changes []Change
+}
+
+// groupChanges groups by operation; the document-level changes form their
+// own group. Groups are ordered by their most severe change, then name.
+func groupChanges(cs []Change) []*group {
+	byName := map[string]*group{}
+	var out []*group
+	for _, c := range cs {
+		name := c.Operation
+		if name == "" {
+			name = "document"
+		}
+		g := byName[name]
+		if g == nil {
+			g = &group{name: name}
+			byName[name] = g
+			out = append(out, g)
+		}
+		if c.Level.Rank() > g.top.Rank() {
+			g.top = c.Level
+		}
+		g.changes = append(g.changes, c)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].top != out[j].top {
+			return out[i].top.Rank() > out[j].top.Rank()
+		}
+		return out[i].name < out[j].name
+	})
+	return out
+}
