@@ -1,0 +1,11 @@
+// Command relay keeps API and data contracts from drifting; see DESIGN.md.
+package main
+
+import (
+	"os"
+
+	"github.com/relay-dev/relay/internal/cli"
+	"github.com/relay-dev/relay/internal/iostreams"
+)
+
+func main() { os.Exit(cli.Main(os.Args[1:], iostreams.System())) }

@@ -1,0 +1,187 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/relay-dev/relay/internal/diff"
+	"github.com/relay-dev/relay/internal/iostreams"
+	"github.com/relay-dev/relay/internal/load"
+	"github.com/relay-dev/relay/internal/report"
+	"github.com/relay-dev/relay/internal/rules"
+)
+
+// DiffOptions holds `relay contract diff`'s validated inputs.
+type DiffOptions struct {
+	IO *iostreams.IOStreams
+
+	Base     sideSpec
+	Revision sideSpec
+	// Function is the registry entry named by --function; recorded in the
+	// report. Without a base it would select the registry's active version.
+	Function string
+	Outputs  []output
+	FailOn   report.Level
+	// Kind forces the contract kind of documents without a marker.
+	Kind            load.Kind
+	AllowRemoteRefs bool
+}
+
+// diffFlags are the raw flag values, checked by (*diffFlags).options.
+type diffFlags struct {
+	contract, base, function, output, failOn, kind string
+	formats                                        []string
+	allowRemoteRefs                                bool
+}
+
+const diffLong = `Compare a published contract version (the base) with the working-tree
+contract (the revision), classify every change as breaking, warning,
+non-breaking or info, and write a report.
+
+The two sides are given as BASE REVISION, or as --base SPEC and --contract
+PATH. A base SPEC is a file path, git:REV[:PATH] (PATH defaults to the
+revision's path in the repository; files it $refs are read from the same git
+revision), or - for standard input. Either side may be -, not both.
+
+The exit code is the verdict: 0 nothing above info, 10 non-breaking changes
+or warnings, 20 breaking changes; 1 could not compare, 2 usage error. See
+'relay help exit-codes'.`
+
+const diffExample = `  relay contract diff old.yaml api.yaml
+  relay contract diff --base git:origin/main --contract api.yaml --format json=reports/diff.json --format text
+  git show main:api.yaml | relay contract diff - api.yaml`
+
+func newCmdDiff(ios *iostreams.IOStreams, runF func(*DiffOptions) error) *cobra.Command {
+	var f diffFlags
+	cmd := &cobra.Command{
+		Use:     "diff [BASE REVISION]",
+		Short:   "Compare two versions of a contract and classify the changes",
+		Long:    diffLong,
+		Example: diffExample,
+		RunE: runE(func(_ *cobra.Command, args []string) error {
+			opts, err := f.options(ios, args)
+			if err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runDiff(opts)
+		}),
+	}
+	fl := cmd.Flags()
+	fl.SortFlags = false
+	fl.StringVar(&f.contract, "contract", "", "the working-tree contract (the revision); - reads standard input")
+	fl.StringVar(&f.base, "base", "", "the base: `SPEC` = PATH, git:REV[:PATH] or -")
+	fl.StringVar(&f.function, "function", "", "the registry entry the contract belongs to (recorded in the report)")
+	fl.StringArrayVar(&f.formats, "format", nil, "report format `F[=PATH]`, repeatable: "+formatList()+" (default text)")
+	fl.StringVar(&f.output, "output", "", "write the one format without =PATH to `PATH` instead of standard output")
+	fl.StringVar(&f.failOn, "fail-on", string(report.Breaking), "lowest level that exits 20: breaking or warning")
+	fl.StringVar(&f.kind, "kind", "", "contract `KIND` for documents without a marker: openapi, swagger, jsonschema, function, asyncapi")
+	fl.BoolVar(&f.allowRemoteRefs, "allow-remote-refs", false, "allow $ref to http(s) URLs")
+	return cmd
+}
+
+// options checks the flags and arguments and turns them into DiffOptions.
+// Every problem here is a usage error (exit 2).
+func (f *diffFlags) options(ios *iostreams.IOStreams, args []string) (*DiffOptions, error) {
+	opts := &DiffOptions{IO: ios, Function: f.function, AllowRemoteRefs: f.allowRemoteRefs}
+	var err error
+	if opts.Base, opts.Revision, err = resolveSides(args, f.base, f.contract, f.function); err != nil {
+		return nil, err
+	}
+	if opts.FailOn, err = parseFailOn(f.failOn); err != nil {
+		return nil, err
+	}
+	if opts.Kind, err = parseKind(f.kind); err != nil {
+		return nil, err
+	}
+	if opts.Outputs, err = planOutputs(f.formats, f.output); err != nil {
+		return nil, err
+	}
+	return opts, nil
+}
+
+func parseFailOn(s string) (report.Level, error) {
+	switch l := report.Level(s); l {
+	case report.Breaking, report.Warning:
+		return l, nil
+	}
+	return "", usageErrorf("--fail-on must be breaking or warning, not %q", s)
+}
+
+func parseKind(s string) (load.Kind, error) {
+	switch k := load.Kind(s); k {
+	case "", load.OpenAPI, load.Swagger, load.JSONSchema, load.Function, load.AsyncAPI:
+		return k, nil
+	}
+	return "", usageErrorf("--kind must be openapi, swagger, jsonschema, function or asyncapi, not %q", s)
+}
+
+// runDiff is the pipeline: load base, load revision, match, classify,
+// report. The base is loaded first so that a broken base is reported as
+// such and never mistaken for an empty contract.
+func runDiff(opts *DiffOptions) error {
+	base, err := opts.load(opts.Base, "base")
+	if err != nil {
+		return err
+	}
+	rev, err := opts.load(opts.Revision, "revision")
+	if err != nil {
+		return err
+	}
+	if err := checkComparable(base.doc, rev.doc); err != nil {
+		return err
+	}
+	res, err := diff.Compare(base.doc, rev.doc, diff.Options{})
+	if err != nil {
+		return err
+	}
+	changes := rules.Classify(res, rules.Options{})
+	rep := report.New(report.Tool{Name: "relay", Version: Version()}, base.side(), rev.side(), changes, opts.FailOn)
+	rep.Function = opts.Function
+	if err := writeOutputs(opts.IO, opts.Outputs, rep); err != nil {
+		return err
+	}
+	if rep.Summary.ExitCode != report.ExitOK {
+		return &verdictError{code: rep.Summary.ExitCode}
+	}
+	return nil
+}
+
+// checkComparable rejects pairs the differ cannot match. OpenAPI 3 and Swagger 2
+// are both HTTP descriptions, so a migration from one to the other is a
+// diff like any other.
+func checkComparable(base, rev *load.Document) error {
+	bk, rk := family(base.Kind), family(rev.Kind)
+	if bk != rk {
+		return fmt.Errorf("cannot compare %s contract with %s contract", withArticle(base.Kind), withArticle(rev.Kind))
+	}
+	if bk != "http" {
+		return fmt.Errorf("diffing %s contracts is not supported yet", base.Kind)
+	}
+	return nil
+}
+
+func family(k load.Kind) string {
+	if k == load.OpenAPI || k == load.Swagger {
+		return "http"
+	}
+	return string(k)
+}
+
+// withArticle reads "an openapi", "a swagger".
+func withArticle(k load.Kind) string {
+	switch k {
+	case load.OpenAPI, load.AsyncAPI:
+		return "an " + string(k)
+	}
+	return "a " + string(k)
+}
+
+// errNoRegistry answers --function (or --base registry:…) until the
+// registry exists: one sentence saying what to do instead.
+var errNoRegistry = errors.New("relay has no contract registry yet (it arrives with the registry issue); " +
+	"pass --base PATH or --base git:REV to compare against a published version")

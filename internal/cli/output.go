@@ -1,0 +1,169 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/relay-dev/relay/internal/iostreams"
+	"github.com/relay-dev/relay/internal/report"
+)
+
+// output is one report to write: a format and where it goes.
+type output struct {
+	Format string
+	Path   string // "" is standard output
+}
+
+func (o output) String() string {
+	if o.Path == "" {
+		return o.Format
+	}
+	return o.Format + "=" + o.Path
+}
+
+const defaultFormat = "text"
+
+func formatList() string { return strings.Join(report.Formats(), " ") }
+
+// parseFormatSpec reads F[=PATH]. "F=-" says standard output explicitly.
+func parseFormatSpec(s string) (output, error) {
+	name, p, hasPath := strings.Cut(s, "=")
+	if !slices.Contains(report.Formats(), name) {
+		return output{}, usageErrorf("unknown --format %q (want one of: %s)", name, formatList())
+	}
+	if hasPath && p == "" {
+		return output{}, usageErrorf("--format %s= names no file; write %s=PATH, or %s for standard output", name, name, name)
+	}
+	if p == stdinName {
+		p = ""
+	}
+	return output{Format: name, Path: p}, nil
+}
+
+// planOutputs decides where each --format goes. --output takes the one
+// format written without =PATH; without --output that format goes to
+// stdout. Two reports cannot share stdout (or a file): the result would
+// parse as neither.
+func planOutputs(specs []string, outputPath string) ([]output, error) {
+	if len(specs) == 0 {
+		specs = []string{defaultFormat}
+	}
+	var outs []output
+	var pathless []int
+	for _, s := range specs {
+		o, err := parseFormatSpec(s)
+		if err != nil {
+			return nil, err
+		}
+		if o.Path == "" && !strings.HasSuffix(s, "=-") {
+			pathless = append(pathless, len(outs))
+		}
+		outs = append(outs, o)
+	}
+	if outputPath != "" {
+		if len(pathless) != 1 {
+			return nil, usageErrorf("--output names one file for the one --format without =PATH, but %d formats have none; write each as --format F=PATH", len(pathless))
+		}
+		if outputPath != stdinName {
+			outs[pathless[0]].Path = outputPath
+		}
+	}
+	return outs, checkDestinations(outs)
+}
+
+// checkDestinations rejects two reports aimed at the same place.
+func checkDestinations(outs []output) error {
+	seen := map[string]output{}
+	for _, o := range outs {
+		key := o.Path
+		if key != "" {
+			key = filepath.Clean(key)
+		}
+		if prev, dup := seen[key]; dup {
+			where := "standard output"
+			if o.Path != "" {
+				where = o.Path
+			}
+			return usageErrorf("--format %s and --format %s both write to %s; give one of them =PATH", prev, o, where)
+		}
+		seen[key] = o
+	}
+	return nil
+}
+
+// writeOutputs renders every report before writing any, so a render
+// failure leaves no half-updated set of files behind.
+func writeOutputs(ios *iostreams.IOStreams, outs []output, rep *report.Report) error {
+	rendered := make([][]byte, len(outs))
+	for i, o := range outs {
+		color := o.Path == "" && o.Format == defaultFormat && ios.IsStdoutTTY() && ios.ColorEnabled()
+		r, err := report.Lookup(o.Format, report.Options{Color: color})
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		if err := r.Render(&buf, rep); err != nil {
+			return fmt.Errorf("rendering the %s report: %w", o.Format, err)
+		}
+		rendered[i] = buf.Bytes()
+	}
+	for i, o := range outs {
+		if err := writeOutput(ios, o, rendered[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeOutput(ios *iostreams.IOStreams, o output, data []byte) error {
+	if o.Path == "" {
+		_, err := ios.Out.Write(data)
+		return err
+	}
+	if err := writeFileAtomic(o.Path, data); err != nil {
+		return fmt.Errorf("cannot write the %s report to %s: %w", o.Format, o.Path, pathErrCause(err))
+	}
+	return nil
+}
+
+// writeFileAtomic writes through a temporary file in the same directory
+// and renames it into place, so readers (a CI step uploading the report, a
+// rerun) never see a half-written report. Missing parent directories are
+// created, as DESIGN.md promises for --output.
+func writeFileAtomic(path string, data []byte) (err error) {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if info, err := os.Stat(path); err == nil && info.IsDir() {
+		return &fs.PathError{Op: "write", Path: path, Err: errors.New("is a directory")}
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	if _, err := tmp.Write(data); err != nil {
+		_ = tmp.Close()
+		return err
+	}
+	// CreateTemp makes 0600 files; a report is as readable as any output.
+	if err := tmp.Chmod(0o644); err != nil {
+		_ = tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

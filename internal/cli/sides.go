@@ -1,0 +1,241 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/relay-dev/relay/internal/iostreams"
+	"github.com/relay-dev/relay/internal/load"
+	"github.com/relay-dev/relay/internal/report"
+	"github.com/relay-dev/relay/internal/source"
+)
+
+// sideKind says where one side of a diff is read from.
+type sideKind int
+
+const (
+	sideFile     sideKind = iota // a path in the working tree
+	sideStdin                    // "-"
+	sideGit                      // git:REV[:PATH]
+	sideRegistry                 // registry:FUNCTION[@VERSION], or --function alone
+)
+
+// sideSpec is one side of a diff as the user gave it.
+type sideSpec struct {
+	Kind sideKind
+	// Path is the file path as typed (sideFile), or the path inside the
+	// repository (sideGit; "" means the revision's own path).
+	Path string
+	Rev  string // sideGit: the revision as typed
+	Raw  string // the whole spec as typed
+}
+
+// stdinName is how standard input is written and displayed.
+const stdinName = "-"
+
+// resolveSides works out both sides from the positional arguments and the
+// --base / --contract / --function flags. The forms are BASE REVISION,
+// --base SPEC --contract PATH, and --base SPEC REVISION; anything else is a
+// usage error, and so is reading both sides from stdin.
+func resolveSides(args []string, baseFlag, contractFlag, function string) (base, rev sideSpec, err error) {
+	baseArg, revArg, err := pickSides(args, baseFlag, contractFlag)
+	if err != nil {
+		return base, rev, err
+	}
+	if rev, err = parseRevisionSpec(revArg); err != nil {
+		return base, rev, err
+	}
+	switch {
+	case baseArg != "":
+		base, err = parseBaseSpec(baseArg)
+	case function != "":
+		base = sideSpec{Kind: sideRegistry, Raw: "registry:" + function}
+	default:
+		err = usageErrorf("missing the base: give BASE REVISION, or --base SPEC (a path, git:REV[:PATH] or -)")
+	}
+	if err != nil {
+		return base, rev, err
+	}
+	return base, rev, checkSidePair(base, rev)
+}
+
+// pickSides chooses between positional arguments and flags.
+func pickSides(args []string, baseFlag, contractFlag string) (baseArg, revArg string, err error) {
+	for _, a := range args {
+		if a == "" {
+			return "", "", usageErrorf("an argument is empty; give BASE and REVISION as paths, git:REV[:PATH] or -")
+		}
+	}
+	switch len(args) {
+	case 0:
+		if contractFlag == "" {
+			return "", "", usageErrorf("missing the contract to check: give BASE REVISION, or --base SPEC and --contract PATH")
+		}
+		return baseFlag, contractFlag, nil
+	case 1:
+		if contractFlag != "" {
+			return "", "", usageErrorf("got --contract and the argument %q: give BASE REVISION, or --base SPEC and --contract PATH", args[0])
+		}
+		return baseFlag, args[0], nil
+	case 2:
+		if baseFlag != "" || contractFlag != "" {
+			return "", "", usageErrorf("give BASE and REVISION either as arguments or as --base and --contract, not both")
+		}
+		return args[0], args[1], nil
+	}
+	return "", "", usageErrorf("expected BASE and REVISION, got %d arguments", len(args))
+}
+
+func checkSidePair(base, rev sideSpec) error {
+	if base.Kind == sideStdin && rev.Kind == sideStdin {
+		return usageErrorf("only one of the base and the revision can be read from standard input (-)")
+	}
+	if base.Kind == sideGit && base.Path == "" && rev.Kind != sideFile {
+		return usageErrorf("%s needs a path (git:%s:PATH) when the revision is read from standard input", base.Raw, base.Rev)
+	}
+	return nil
+}
+
+// parseBaseSpec reads PATH | git:REV[:PATH] | registry:FUNCTION[@VERSION] | -.
+// A file whose name starts with "git:" can be given as ./git:….
+func parseBaseSpec(s string) (sideSpec, error) {
+	switch {
+	case s == stdinName:
+		return sideSpec{Kind: sideStdin, Raw: s}, nil
+	case strings.HasPrefix(s, "git:"):
+		return parseGitSpec(s)
+	case strings.HasPrefix(s, "registry:"):
+		return sideSpec{Kind: sideRegistry, Raw: s}, nil
+	}
+	return sideSpec{Kind: sideFile, Path: s, Raw: s}, nil
+}
+
+// parseGitSpec splits git:REV[:PATH] at the first colon after the
+// revision: revision names cannot contain ':' (git check-ref-format), while
+// paths can.
+func parseGitSpec(s string) (sideSpec, error) {
+	rev, p, hasPath := strings.Cut(strings.TrimPrefix(s, "git:"), ":")
+	if rev == "" {
+		return sideSpec{}, usageErrorf("%q names no git revision; write git:REV or git:REV:PATH, as in git:main or git:HEAD~1:api.yaml", s)
+	}
+	if strings.HasPrefix(rev, "-") || strings.ContainsAny(rev, " \t\n") {
+		return sideSpec{}, usageErrorf("%q is not a git revision", rev)
+	}
+	if hasPath {
+		clean := path.Clean(p)
+		if p == "" || !fs.ValidPath(clean) || clean == "." {
+			return sideSpec{}, usageErrorf("the path in %q must name a file relative to the repository root", s)
+		}
+		p = clean
+	}
+	return sideSpec{Kind: sideGit, Rev: rev, Path: p, Raw: s}, nil
+}
+
+// parseRevisionSpec reads the revision: a working-tree file or -.
+func parseRevisionSpec(s string) (sideSpec, error) {
+	if s == stdinName {
+		return sideSpec{Kind: sideStdin, Raw: s}, nil
+	}
+	if strings.HasPrefix(s, "git:") || strings.HasPrefix(s, "registry:") {
+		return sideSpec{}, usageErrorf("the revision must be a file or -, not %q (git: and registry: are for --base; write ./%s for a file of that name)", s, s)
+	}
+	return sideSpec{Kind: sideFile, Path: s, Raw: s}, nil
+}
+
+// loaded is one side after loading.
+type loaded struct {
+	doc     *load.Document
+	display string
+}
+
+func (l *loaded) side() report.Side {
+	return report.Side{Source: l.display, Version: l.doc.APIVersion, SHA256: l.doc.SHA256}
+}
+
+// load reads one side. role is "base" or "revision", for messages.
+func (o *DiffOptions) load(s sideSpec, role string) (*loaded, error) {
+	var lo load.Options
+	var err error
+	switch s.Kind {
+	case sideFile:
+		lo, err = fileLoadOptions(s.Path, role)
+	case sideStdin:
+		lo, err = stdinLoadOptions(o.IO, role)
+	case sideGit:
+		lo, err = gitLoadOptions(s, o.Revision)
+	case sideRegistry:
+		err = errNoRegistry
+	}
+	if err != nil {
+		return nil, err
+	}
+	lo.Kind = o.Kind
+	lo.AllowRemoteRefs = o.AllowRemoteRefs
+	doc, err := load.Load(lo)
+	if err != nil {
+		return nil, loadError(err, role, lo.Display)
+	}
+	return &loaded{doc: doc, display: lo.Display}, nil
+}
+
+// loadError makes sure the message names the side that failed. Errors in
+// the document itself already start with its file:line.
+func loadError(err error, role, display string) error {
+	var se *source.Error
+	if errors.As(err, &se) || strings.Contains(err.Error(), display) {
+		return err
+	}
+	return fmt.Errorf("cannot load the %s contract %s: %w", role, display, err)
+}
+
+// fileLoadOptions roots the loader at the file's directory, which is what
+// confines its $refs to that tree.
+func fileLoadOptions(p, role string) (load.Options, error) {
+	info, err := os.Stat(p)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return load.Options{}, fmt.Errorf("the %s contract %s does not exist", role, p)
+	case err != nil:
+		return load.Options{}, fmt.Errorf("cannot read the %s contract %s: %w", role, p, pathErrCause(err))
+	case info.IsDir():
+		return load.Options{}, fmt.Errorf("the %s contract %s is a directory, not a file", role, p)
+	}
+	return load.Options{
+		FS:      os.DirFS(filepath.Dir(p)),
+		Path:    filepath.Base(p),
+		Display: p,
+	}, nil
+}
+
+// maxStdinBytes bounds what is read from stdin; the loader's own size limit
+// (64 MiB by default) then rejects anything over it with a proper message.
+const maxStdinBytes = 256 << 20
+
+// stdinLoadOptions reads standard input; $refs resolve against the working
+// directory.
+func stdinLoadOptions(ios *iostreams.IOStreams, role string) (load.Options, error) {
+	data, err := io.ReadAll(io.LimitReader(ios.In, maxStdinBytes+1))
+	if err != nil {
+		return load.Options{}, fmt.Errorf("cannot read the %s contract from standard input: %w", role, err)
+	}
+	if len(data) > maxStdinBytes {
+		return load.Options{}, fmt.Errorf("the %s contract on standard input is larger than %d MiB", role, maxStdinBytes>>20)
+	}
+	return load.Options{FS: os.DirFS("."), Path: stdinName, Display: stdinName, Data: data}, nil
+}
+
+// pathErrCause drops the *fs.PathError wrapper, whose "open x:" prefix
+// would repeat the path the message already names.
+func pathErrCause(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
