@@ -140,10 +140,10 @@ func (c *schemaCache) fillObject(s *Schema, n *source.Node) {
 	}
 	if ap := n.Get("additionalProperties"); ap != nil {
 		s.AddlNode = ap
-		switch {
-		case ap.Kind == source.Bool:
+		switch ap.Kind {
+		case source.Bool:
 			s.AddlFalse = ap.Value == "false"
-		case ap.Kind == source.Object:
+		case source.Object:
 			s.Addl = c.get(ap)
 		}
 	}

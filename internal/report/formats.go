@@ -24,7 +24,7 @@ func Lookup(name string, opts Options) (Renderer, error) {
 	case "yaml":
 		return YAML{}, nil
 	case "text":
-		return Text{Color: opts.Color}, nil
+		return Text(opts), nil
 	}
 	for _, f := range formats {
 		if f == name {
