@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/relay-dev/relay/internal/diff"
+	"github.com/relay-dev/relay/internal/load"
 	"github.com/relay-dev/relay/internal/report"
 	"github.com/relay-dev/relay/internal/source"
 )
@@ -26,6 +27,7 @@ type emitter struct {
 	opts     Options
 	revRoot  *revIndex
 	revOps   []*diff.Operation
+	revDoc   *load.Document
 	findings []*finding
 	// schemaHits marks schema pairs that produced findings, so the affects
 	// walk can stop early in clean subtrees.
@@ -34,7 +36,7 @@ type emitter struct {
 
 func newEmitter(res *diff.Result, opts Options) *emitter {
 	return &emitter{
-		opts: opts, revRoot: newRevIndex(res.Base, res.Revision), revOps: res.RevisionAPI.Operations,
+		opts: opts, revRoot: newRevIndex(res.Base, res.Revision), revOps: res.RevisionAPI.Operations, revDoc: res.Revision,
 		schemaHits: map[*diff.SchemaPair]bool{},
 	}
 }

@@ -146,13 +146,17 @@ func contentNode(resp *source.Node) *source.Node {
 }
 
 func checkHeaders(e *emitter, op *diff.OpPair, rp *diff.ResponsePair) {
+	parent := e.revDoc.Deref(rp.Rev.Node).Get("headers")
+	if parent == nil {
+		parent = rp.Rev.Node
+	}
 	for _, hp := range rp.Headers {
 		b, r := hp.Base, hp.Rev
 		switch {
 		case r == nil && b.Required:
-			e.onOp(op, reqHeaderRemoved, removed(b.Node, rp.Rev.Node), quote(b.Node.Key))
+			e.onOp(op, reqHeaderRemoved, removed(b.Node, parent), quote(b.Node.Key))
 		case r == nil:
-			e.onOp(op, optHeaderRemoved, removed(b.Node, rp.Rev.Node), quote(b.Node.Key))
+			e.onOp(op, optHeaderRemoved, removed(b.Node, parent), quote(b.Node.Key))
 		case b == nil:
 			e.onOp(op, headerAdded, added(r.Node), quote(r.Node.Key))
 		case b.Required && !r.Required:
