@@ -2,7 +2,6 @@ package load
 
 import (
 	"errors"
-	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -34,15 +33,4 @@ func requireSourceError(t *testing.T, err error, file string, line, col int, phr
 	require.Contains(t, se.Msg, phrase)
 	require.Equal(t, source.Pos{File: file, Line: line, Col: col}, se.Pos, "message: %s", se.Msg)
 	return se
-}
-
-// col returns the 1-based rune column of the first occurrence of needle in
-// line n (1-based) of src.
-func colOf(t *testing.T, src string, n int, needle string) int {
-	t.Helper()
-	lines := strings.Split(src, "\n")
-	require.Less(t, n-1, len(lines))
-	i := strings.Index(lines[n-1], needle)
-	require.GreaterOrEqual(t, i, 0, "%q not on line %d", needle, n)
-	return len([]rune(lines[n-1][:i])) + 1
 }

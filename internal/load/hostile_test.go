@@ -32,6 +32,8 @@ func hostileCases() []hostileCase {
 		{name: "blank json", file: "api.json", src: " \n\t\n", line: 1, col: 1, phrase: "file is empty"},
 		{name: "empty yaml", file: "api.yaml", src: "\n  \n", line: 1, col: 1, phrase: "file is empty"},
 		{name: "comment-only yaml", file: "api.yaml", src: "# nothing\n# here\n", line: 1, col: 1, phrase: "only comments"},
+		{name: "tag-only yaml", file: "api.yaml", src: "!!seq", line: 1, col: 1, phrase: "file is empty: it holds no YAML value"},
+		{name: "null root yaml", file: "api.yaml", src: "--- !!map\n", line: 1, col: 5, phrase: "root must be a mapping, got null"},
 		{name: "multi-document yaml", file: "api.yaml", src: "openapi: 3.0.0\n---\nb: 2\n", line: 2, col: 1,
 			phrase: "contains 2 YAML documents; relay reads one per file"},
 		{name: "duplicate key json", file: "api.json", src: "{\"openapi\": \"3.0.0\",\n \"a\": 1,\n \"a\": 2}", line: 3, col: 2,

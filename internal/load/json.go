@@ -2,6 +2,7 @@ package load
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/relay-dev/relay/internal/source"
 )
@@ -50,7 +51,8 @@ func parseJSON(display string, b []byte, lim Limits) (*source.File, *source.Erro
 	}
 	p.skipSpace()
 	if p.pos < len(p.src) {
-		return nil, p.failf("unexpected data after the JSON value: %s", p.excerpt())
+		p.failf("unexpected data after the JSON value: %s", p.excerpt())
+		return nil, p.err
 	}
 	return p.b.SetRoot(root), nil
 }
@@ -84,12 +86,11 @@ func (p *jsonParser) skipSpace() {
 	p.pos = len(s)
 }
 
-// failf records the first error at the current offset and returns it.
-func (p *jsonParser) failf(format string, args ...any) *source.Error {
+// failf records the first error, at the current offset, in p.err.
+func (p *jsonParser) failf(format string, args ...any) {
 	if p.err == nil {
 		p.err = errAtOffset(p.display, p.raw, p.pos, format, args...)
 	}
-	return p.err
 }
 
 // excerpt names what sits at the current offset for an error message.
@@ -177,10 +178,27 @@ func (p *jsonParser) literal(line, col int) *source.Node {
 
 // number scans a JSON number; its node keeps the literal as written.
 func (p *jsonParser) number(line, col int) *source.Node {
-	s, start, i := p.src, p.pos, p.pos
-	if s[i] == '-' {
-		i++
+	end, want := numberEnd(p.src, p.pos)
+	if want != "" {
+		p.pos = end
+		return p.unexpected(want)
 	}
+	lit := p.src[p.pos:end]
+	// Only an exponent or a very long literal can leave float64's range.
+	if len(lit) > 300 || strings.ContainsAny(lit, "eE") {
+		if _, err := strconv.ParseFloat(lit, 64); err != nil {
+			p.failf("number %s is out of range", source.Truncate(lit, echoMax))
+			return nil
+		}
+	}
+	p.pos = end
+	return p.b.Scalar(source.Number, lit, line, col)
+}
+
+// numberEnd matches the JSON number grammar from s[i]. It returns the end
+// of the number, or the offset of the first bad byte and what was wanted
+// there.
+func numberEnd(s string, i int) (int, string) {
 	digits := func() int {
 		j := i
 		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
@@ -188,42 +206,30 @@ func (p *jsonParser) number(line, col int) *source.Node {
 		}
 		return i - j
 	}
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
 	if i < len(s) && s[i] == '0' {
 		i++
 	} else if digits() == 0 {
-		p.pos = i
-		return p.unexpected("a digit")
+		return i, "a digit"
 	}
-	intLen := i - start
 	if i < len(s) && s[i] == '.' {
 		i++
 		if digits() == 0 {
-			p.pos = i
-			return p.unexpected("a digit after the decimal point")
+			return i, "a digit after the decimal point"
 		}
 	}
-	exp := false
 	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		exp = true
 		i++
 		if i < len(s) && (s[i] == '+' || s[i] == '-') {
 			i++
 		}
 		if digits() == 0 {
-			p.pos = i
-			return p.unexpected("a digit in the exponent")
+			return i, "a digit in the exponent"
 		}
 	}
-	lit := s[start:i]
-	// Only an exponent or a very long integer part can leave float64's range.
-	if exp || intLen > 300 {
-		if _, err := strconv.ParseFloat(lit, 64); err != nil {
-			p.failf("number %s is out of range", source.Truncate(lit, echoMax))
-			return nil
-		}
-	}
-	p.pos = i
-	return p.b.Scalar(source.Number, lit, line, col)
+	return i, ""
 }
 
 // array parses [ value, … ] with p.pos on '['.

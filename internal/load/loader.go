@@ -1,6 +1,7 @@
 package load
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -62,26 +63,32 @@ func (l *loader) load() (*Document, *source.Error) {
 		return nil, source.Errorf(main.Root.ValuePos(),
 			"the document root must be a mapping, got %s", main.Root.Kind)
 	}
+	l.doc = l.newDocument(main, data)
+	for _, step := range []func() *source.Error{
+		func() *source.Error { return sniff(l.doc, l.opts.Kind) },
+		func() *source.Error { return lint(main) },
+		l.resolveAll,
+	} {
+		if e := step(); e != nil {
+			return nil, e
+		}
+	}
+	return l.doc, nil
+}
+
+// newDocument starts the document around its parsed main file.
+func (l *loader) newDocument(main *source.File, data []byte) *Document {
+	p := path.Clean(l.opts.Path)
+	l.byKey[fsKey(p)] = main
 	sum := sha256.Sum256(data)
-	l.doc = &Document{
+	return &Document{
 		Main:   main,
 		Files:  []*source.File{main},
-		Paths:  map[*source.File]string{main: path.Clean(l.opts.Path)},
+		Paths:  map[*source.File]string{main: p},
 		Remote: map[*source.File]string{},
 		SHA256: hex.EncodeToString(sum[:]),
 		refs:   map[*source.Node]*source.Node{},
 	}
-	if e := sniff(l.doc, l.opts.Kind); e != nil {
-		return nil, e
-	}
-	l.byKey[fsKey(path.Clean(l.opts.Path))] = main
-	if e := lint(main); e != nil {
-		return nil, e
-	}
-	if e := l.resolveAll(); e != nil {
-		return nil, e
-	}
-	return l.doc, nil
 }
 
 // readFS reads an FS file, reading at most one byte past the size limit so
@@ -94,7 +101,7 @@ func (l *loader) readFS(p, display string) ([]byte, *source.Error) {
 	if err != nil {
 		return nil, wholeFile(display, "cannot read the file: %s", ioReason(err))
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read-only: nothing to lose
 	b, err := io.ReadAll(io.LimitReader(f, int64(l.lim.MaxFileBytes)+1))
 	if err != nil {
 		return nil, wholeFile(display, "cannot read the file: %s", ioReason(err))
@@ -114,6 +121,7 @@ func ioReason(err error) string {
 // parseFile guards b and parses it as JSON or YAML: by extension, else by
 // its first non-space byte.
 func parseFile(display, name string, b []byte, lim Limits) (*source.File, *source.Error) {
+	b = stripBOM(b)
 	if e := checkCommon(display, b, lim); e != nil {
 		return nil, e
 	}
@@ -123,10 +131,17 @@ func parseFile(display, name string, b []byte, lim Limits) (*source.File, *sourc
 	case ".yaml", ".yml":
 		return parseYAML(display, b, lim)
 	}
-	if t := strings.TrimLeft(string(stripBOM(b[:min(len(b), 4096)])), " \t\r\n"); t != "" && (t[0] == '{' || t[0] == '[') {
+	if looksLikeJSON(b) {
 		return parseJSON(display, b, lim)
 	}
 	return parseYAML(display, b, lim)
+}
+
+// looksLikeJSON reports whether the first non-space byte opens a JSON
+// object or array (stdin and unknown extensions).
+func looksLikeJSON(b []byte) bool {
+	t := bytes.TrimLeft(b, " \t\r\n")
+	return len(t) > 0 && (t[0] == '{' || t[0] == '[')
 }
 
 func fsKey(p string) string { return "fs:" + p }

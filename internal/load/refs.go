@@ -97,7 +97,7 @@ func (l *loader) fileFor(from *source.File, loc string, ref *source.Node) (*sour
 		p = dec
 	}
 	joined := path.Join(path.Dir(l.doc.Paths[from]), p)
-	if err == nil && u.Scheme != "" || path.IsAbs(p) || joined == ".." || strings.HasPrefix(joined, "../") {
+	if (err == nil && u.Scheme != "") || path.IsAbs(p) || joined == ".." || strings.HasPrefix(joined, "../") {
 		return nil, source.Errorf(ref.ValuePos(), "$ref %s points outside the contract's directory", quote(ref.Value))
 	}
 	return l.localFile(joined, ref)

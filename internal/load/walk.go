@@ -29,7 +29,8 @@ func isNameMap(k string) bool {
 		"links", "callbacks", "pathItems", "paths", "webhooks", "content", "encoding",
 		"variables", "servers", "channels", "messages", "operations", "messageTraits",
 		"operationTraits", "serverVariables", "correlationIds", "replies", "replyAddresses",
-		"channelBindings", "operationBindings", "messageBindings", "serverBindings":
+		"channelBindings", "operationBindings", "messageBindings", "serverBindings",
+		"securityDefinitions", "dependencies":
 		return true
 	}
 	return false

@@ -23,6 +23,18 @@ func parseYAML(display string, b []byte, lim Limits) (*source.File, *source.Erro
 	if e != nil {
 		return nil, e
 	}
+	f, allUsed, e := convertYAML(display, b, lim, fixes)
+	if !allUsed {
+		// The scan took some text for a block scalar header that goccy read
+		// otherwise; patching it would change that text, so parse as is.
+		f, _, e = convertYAML(display, b, lim, nil)
+	}
+	return f, e
+}
+
+// convertYAML parses b with the keep-chomping fixes applied and converts
+// the AST; allUsed is false when a fix did not land on a block scalar.
+func convertYAML(display string, b []byte, lim Limits, fixes []keepBlock) (*source.File, bool, *source.Error) {
 	if len(fixes) > 0 {
 		b = bytes.Clone(b)
 		for _, f := range fixes {
@@ -31,11 +43,11 @@ func parseYAML(display string, b []byte, lim Limits) (*source.File, *source.Erro
 	}
 	f, err := parseGoccy(b)
 	if err != nil {
-		return nil, yamlError(display, err)
+		return nil, true, yamlError(display, err)
 	}
-	body, e := singleDocument(display, f)
+	body, e := singleDocument(display, f, b)
 	if e != nil {
-		return nil, e
+		return nil, true, e
 	}
 	c := newYAMLConv(display, len(b), lim)
 	for _, f := range fixes {
@@ -43,9 +55,12 @@ func parseYAML(display string, b []byte, lim Limits) (*source.File, *source.Erro
 	}
 	root, e := c.convert(body, 1)
 	if e != nil {
-		return nil, e
+		return nil, true, e
 	}
-	return c.b.SetRoot(root), nil
+	if len(c.fixes) > 0 {
+		return nil, false, nil
+	}
+	return c.b.SetRoot(root), true, nil
 }
 
 // parseGoccy runs the YAML parser. Duplicate keys are allowed here because
@@ -95,7 +110,7 @@ func cleanMessage(msg string) string {
 
 // singleDocument returns the body of the file's only document. A contract
 // is one document; a stray directive-only or empty document does not count.
-func singleDocument(display string, f *ast.File) (ast.Node, *source.Error) {
+func singleDocument(display string, f *ast.File, b []byte) (ast.Node, *source.Error) {
 	var bodies []*ast.DocumentNode
 	for _, d := range f.Docs {
 		if d == nil || d.Body == nil {
@@ -108,7 +123,10 @@ func singleDocument(display string, f *ast.File) (ast.Node, *source.Error) {
 	}
 	switch len(bodies) {
 	case 0:
-		return nil, wholeFile(display, "file is empty: it holds only comments")
+		if onlyComments(b) {
+			return nil, wholeFile(display, "file is empty: it holds only comments")
+		}
+		return nil, wholeFile(display, "file is empty: it holds no YAML value")
 	case 1:
 		return bodies[0].Body, nil
 	}
@@ -120,6 +138,17 @@ func singleDocument(display string, f *ast.File) (ast.Node, *source.Error) {
 	line, col := tokenPos(tk)
 	return nil, errAt(display, line, col,
 		"file contains %d YAML documents; relay reads one per file", len(bodies))
+}
+
+// onlyComments reports whether every non-blank line of b is a comment.
+func onlyComments(b []byte) bool {
+	for line := range bytes.Lines(b) {
+		t := bytes.TrimSpace(line)
+		if len(t) > 0 && t[0] != '#' {
+			return false
+		}
+	}
+	return true
 }
 
 // tokenPos returns a token's 1-based position, 1:1 when goccy has none.

@@ -35,6 +35,7 @@ func (c *yamlConv) scalarValue(n ast.Node, line, col int) (source.Kind, string, 
 		return source.String, n.Value, nil
 	case *ast.LiteralNode:
 		if v, ok := c.fixes[[2]int{line, col}]; ok {
+			delete(c.fixes, [2]int{line, col})
 			return source.String, v, nil
 		}
 		return source.String, n.Value.Value, nil
@@ -123,39 +124,8 @@ func looksNumeric(s string) bool {
 
 // isJSONNumber reports whether s matches the JSON number grammar.
 func isJSONNumber(s string) bool {
-	i := 0
-	if i < len(s) && s[i] == '-' {
-		i++
-	}
-	digits := func() int {
-		j := i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		return i - j
-	}
-	switch {
-	case i < len(s) && s[i] == '0':
-		i++
-	case digits() == 0:
-		return false
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		if digits() == 0 {
-			return false
-		}
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '-' || s[i] == '+') {
-			i++
-		}
-		if digits() == 0 {
-			return false
-		}
-	}
-	return i == len(s)
+	end, want := numberEnd(s, 0)
+	return want == "" && end == len(s)
 }
 
 // literalText is a scalar's text as written (unquoted), which is how

@@ -20,11 +20,11 @@ type yamlScan struct {
 	flow    int   // open flow collections
 	anchors int
 	aliases int
-	// block is the indentation of the line that opened a block scalar, or
+	// block is the column of the node that owns an open block scalar, or
 	// -1: more indented lines belong to the scalar and are skipped.
 	block int
-	// plain is the indentation of a line that ended inside a plain scalar,
-	// or -1: more indented lines continue that scalar.
+	// plain is the column of the node that owns a plain scalar left open
+	// at the end of a line, or -1: more indented lines continue it.
 	plain  int
 	quote  byte // quote character of a scalar still open at end of line
 	lineNo int
@@ -35,6 +35,8 @@ type yamlScan struct {
 	// content and plain scalar continuations are indented beyond it.
 	parent   int
 	tokStart int         // column where the current entry's content began
+	i        int         // scan offset in line
+	atStart  bool        // a node may begin at i
 	keep     *keepBlock  // open keep-chomped block scalar with no content yet
 	fixes    []keepBlock // content-less keep-chomped block scalars to patch
 }
@@ -177,70 +179,91 @@ func isYAMLSpace(ln []byte, i int) bool {
 	return i >= len(ln) || ln[i] == ' ' || ln[i] == '\t' || ln[i] == '\r'
 }
 
-// scanTokens walks one line from byte start. atStart is true where a node
-// may begin: only there do quotes, brackets, anchors, aliases, tags and
-// block scalar headers mean anything (elsewhere they are plain text).
+// scanTokens walks one line from byte i. atStart is true where a node may
+// begin: only there do quotes, anchors, aliases, tags, block scalar
+// headers and (outside flow collections) brackets mean anything; elsewhere
+// they are plain text.
 func (s *yamlScan) scanTokens(i, indent int, atStart bool) *source.Error {
-	ln := s.line
+	s.i, s.atStart = i, atStart
 	s.parent, s.tokStart = indent, i
-	for i < len(ln) {
-		c := ln[i]
-		switch {
-		case c == ' ' || c == '\t' || c == '\r':
-			i++
-			continue
-		case c == '#' && (i == 0 || ln[i-1] == ' ' || ln[i-1] == '\t'):
-			return nil
-		case atStart && s.flow == 0 && (c == '-' || c == '?') && isYAMLSpace(ln, i+1):
-			if e := s.dashLevel(i); e != nil {
-				return e
-			}
-			i++
-			continue
-		case atStart && (c == '"' || c == '\''):
-			j := closeQuote(ln, i+1, c)
-			if j < 0 {
-				s.quote = c
-				return nil
-			}
-			i, atStart = j, false
-			continue
-		case atStart && (c == '&' || c == '*' || c == '!'):
-			if e := s.countProperty(c, i); e != nil {
-				return e
-			}
-			i = tokenEnd(ln, i)
-			atStart = c != '*'
-			continue
-		case atStart && s.flow == 0 && (c == '|' || c == '>'):
-			s.openBlock(i, s.parent)
-			return nil
-		case c == '[' || c == '{':
-			if atStart || s.flow > 0 {
-				s.flow++
-				if e := s.checkDepth(i); e != nil {
-					return e
-				}
-				atStart = true
-			}
-		case s.flow > 0 && (c == ']' || c == '}'):
-			s.flow--
-			atStart = false
-		case s.flow > 0 && c == ',':
-			atStart = true
-		case c == ':' && (isYAMLSpace(ln, i+1) || s.flow > 0):
-			if s.flow == 0 {
-				s.parent = s.tokStart // the key's column
-			}
-			atStart = true
-		default:
-			atStart = false
+	for s.i < len(s.line) {
+		if stop, e := s.step(); e != nil || stop {
+			return e
 		}
-		i++
 	}
-	if !atStart && s.flow == 0 {
+	if !s.atStart && s.flow == 0 {
 		s.plain = s.parent
 	}
+	return nil
+}
+
+// step consumes one byte or token. stop means the rest of the line is no
+// structure: a comment, a block scalar header, or a quote left open.
+func (s *yamlScan) step() (stop bool, e *source.Error) {
+	ln, i := s.line, s.i
+	switch c := ln[i]; {
+	case c == ' ' || c == '\t' || c == '\r':
+		s.i++
+	case c == '#' && (i == 0 || ln[i-1] == ' ' || ln[i-1] == '\t'):
+		return true, nil
+	case s.atStart:
+		return s.nodeStart(c)
+	default:
+		return false, s.structure(c)
+	}
+	return false, nil
+}
+
+// nodeStart handles a byte where a node may begin.
+func (s *yamlScan) nodeStart(c byte) (stop bool, e *source.Error) {
+	i := s.i
+	switch {
+	case s.flow == 0 && (c == '-' || c == '?') && isYAMLSpace(s.line, i+1):
+		s.i++
+		return false, s.dashLevel(i)
+	case c == '"' || c == '\'':
+		j := closeQuote(s.line, i+1, c)
+		if j < 0 {
+			s.quote = c
+			return true, nil
+		}
+		s.i, s.atStart = j, false
+	case c == '&' || c == '*' || c == '!':
+		s.i, s.atStart = tokenEnd(s.line, i), c != '*'
+		return false, s.countProperty(c, i)
+	case s.flow == 0 && (c == '|' || c == '>'):
+		s.openBlock(i, s.parent)
+		return true, nil
+	default:
+		return false, s.structure(c)
+	}
+	return false, nil
+}
+
+// structure handles flow indicators and the ':' that ends a key.
+func (s *yamlScan) structure(c byte) *source.Error {
+	i := s.i
+	s.i++
+	switch {
+	case c == '[' || c == '{':
+		if s.atStart || s.flow > 0 {
+			s.flow++
+			s.atStart = true
+			return s.checkDepth(i)
+		}
+	case s.flow > 0 && (c == ']' || c == '}'):
+		s.flow--
+	case s.flow > 0 && c == ',':
+		s.atStart = true
+		return nil
+	case c == ':' && (isYAMLSpace(s.line, i+1) || s.flow > 0):
+		if s.flow == 0 {
+			s.parent = s.tokStart // the key's column
+		}
+		s.atStart = true
+		return nil
+	}
+	s.atStart = false
 	return nil
 }
 

@@ -158,3 +158,13 @@ func TestParserChoice(t *testing.T) {
 	_, err = loadString("api.json", "openapi: 3.0.0\n")
 	requireSourceError(t, err, "api.json", 1, 1, "expected a value")
 }
+
+func TestYAMLKeepChompedFixLeavesScalarsAlone(t *testing.T) {
+	// The scan takes the plain scalar's second line for a block header;
+	// goccy reads it as text, which must stay intact.
+	d, err := loadString("api.yaml", "openapi: 3.0.0\na:\n  text\n  |+\nb: 1\n")
+	require.NoError(t, err)
+	assert.Equal(t, "text |+", lookup(t, d, "/a").Value)
+	_, err = loadString("api.yaml", "openapi: 3.0.0\na: 1\na: 2\nb: |+\n\nc: 1\n")
+	requireSourceError(t, err, "api.yaml", 3, 1, `duplicate key "a"`)
+}
