@@ -127,3 +127,18 @@ func TestCatalogCanFail(t *testing.T) {
 	}
 	assert.Greater(t, n, 10, "expected many mirrored request/response rules")
 }
+
+// TestSharedComponentReportedOnce: a change in a component reached by three
+// operations (two through another component) is one change listing all three.
+func TestSharedComponentReportedOnce(t *testing.T) {
+	changes := classify(t, filepath.Join("testdata", "case-shared-component-affects"))
+	require.Len(t, changes, 1)
+	c := changes[0]
+	assert.Equal(t, "response-property-removed", c.ID)
+	assert.Equal(t, "/components/schemas/Owner/properties/email", c.Pointer)
+	assert.Equal(t, []string{"GET /pets", "GET /pets/{id}", "POST /pets"}, c.Affects)
+	assert.Equal(t, "GET /pets", c.Operation)
+	require.NotNil(t, c.Base)
+	assert.Equal(t, 39, c.Base.Line, "base points at the removed property")
+	assert.Equal(t, 38, c.Revision.Line, "revision points at the parent that lost it")
+}
