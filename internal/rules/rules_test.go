@@ -139,6 +139,6 @@ func TestSharedComponentReportedOnce(t *testing.T) {
 	assert.Equal(t, []string{"GET /pets", "GET /pets/{id}", "POST /pets"}, c.Affects)
 	assert.Equal(t, "GET /pets", c.Operation)
 	require.NotNil(t, c.Base)
-	assert.Equal(t, 39, c.Base.Line, "base points at the removed property")
+	assert.Equal(t, 40, c.Base.Line, "base points at the removed property")
 	assert.Equal(t, 38, c.Revision.Line, "revision points at the parent that lost it")
 }
