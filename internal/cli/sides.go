@@ -206,11 +206,22 @@ func fileLoadOptions(p, role string) (load.Options, error) {
 	case info.IsDir():
 		return load.Options{}, fmt.Errorf("the %s contract %s is a directory, not a file", role, p)
 	}
-	return load.Options{
-		FS:      os.DirFS(filepath.Dir(p)),
-		Path:    filepath.Base(p),
-		Display: p,
-	}, nil
+	fsys, err := confinedFS(filepath.Dir(p))
+	if err != nil {
+		return load.Options{}, fmt.Errorf("cannot read the %s contract %s: %w", role, p, pathErrCause(err))
+	}
+	return load.Options{FS: fsys, Path: filepath.Base(p), Display: p}, nil
+}
+
+// confinedFS opens dir as an os.Root: unlike os.DirFS, a symlink inside the
+// tree cannot lead a $ref outside it. The root stays open for the rest of
+// the run (the loader reads lazily) and is released when the process exits.
+func confinedFS(dir string) (fs.FS, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	return root.FS(), nil
 }
 
 // maxStdinBytes bounds what is read from stdin; the loader's own size limit
@@ -227,7 +238,11 @@ func stdinLoadOptions(ios *iostreams.IOStreams, role string) (load.Options, erro
 	if len(data) > maxStdinBytes {
 		return load.Options{}, fmt.Errorf("the %s contract on standard input is larger than %d MiB", role, maxStdinBytes>>20)
 	}
-	return load.Options{FS: os.DirFS("."), Path: stdinName, Display: stdinName, Data: data}, nil
+	fsys, err := confinedFS(".")
+	if err != nil {
+		return load.Options{}, fmt.Errorf("cannot read the working directory: %w", err)
+	}
+	return load.Options{FS: fsys, Path: stdinName, Display: stdinName, Data: data}, nil
 }
 
 // pathErrCause drops the *fs.PathError wrapper, whose "open x:" prefix
