@@ -95,7 +95,7 @@ func checkBody(e *emitter, op *diff.OpPair) {
 		case b.Required && !r.Required:
 			e.onOp(op, bodyOptional, changed(b.Node.Get("required"), r.Node), name)
 		}
-		checkMedia(e, op, bp.Media, r.Node, reqMediaRemoved, reqMediaAdded)
+		checkMedia(e, op, bp.Media, contentNode(r.Node), reqMediaRemoved, reqMediaAdded)
 	}
 }
 

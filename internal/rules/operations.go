@@ -129,6 +129,9 @@ func checkOpChanged(e *emitter, op *diff.OpPair) {
 			e.onOp(op, opDocsChanged, changedOrGone(bn, rn, r.Node), k, r.Name)
 		}
 	}
+	if r.Kind != diff.HTTP {
+		checkSent(e, op)
+	}
 	checkSecurity(e, op)
 	checkParams(e, op)
 	checkBody(e, op)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/relay-dev/relay/internal/diff"
 	"github.com/relay-dev/relay/internal/report"
+	"github.com/relay-dev/relay/internal/source"
 )
 
 var (
@@ -113,7 +114,7 @@ func checkParam(e *emitter, op *diff.OpPair, pp *diff.ParamPair) {
 	b, r := pp.Base, pp.Rev
 	switch {
 	case r == nil:
-		e.onOp(op, paramRemoved, removed(b.Node, nearestRev(e, b.Node)), b.In, quote(b.Name))
+		e.onOp(op, paramRemoved, removed(b.Node, paramsParent(op)), b.In, quote(b.Name))
 	case b == nil && r.Required:
 		e.onOp(op, paramAddedRequired, added(r.Node), r.In, quote(r.Name))
 	case b == nil:
@@ -133,4 +134,14 @@ func checkParamChanged(e *emitter, op *diff.OpPair, b, r *diff.Param) {
 	if !b.Deprecated && r.Deprecated {
 		e.onOp(op, paramDeprecated, changed(b.Node, r.Node.Get("deprecated")), r.In, quote(r.Name))
 	}
+}
+
+// paramsParent is where a removed parameter is shown: the revision's
+// parameter list (array indexes shift, so the same index may now hold
+// another parameter), else the operation.
+func paramsParent(op *diff.OpPair) *source.Node {
+	if p := op.Rev.Node.Get("parameters"); p != nil {
+		return p
+	}
+	return op.Rev.Node
 }
