@@ -250,12 +250,54 @@ func (m *matcher) responses(op *OpPair, side Side) []*ResponsePair {
 		}
 		out = append(out, rp)
 	}
+	m.pairRanges(op, out, side)
 	for _, r := range op.Rev.Responses {
-		if !seen[r.Code] {
+		if !seen[r.Code] && !rangeTaken(out, r) {
 			out = append(out, &ResponsePair{Code: r.Code, Rev: r})
 		}
 	}
 	return out
+}
+
+// pairRanges matches a status code left without a partner to a range that
+// covers it on the other side (200 ~ 2XX), so 200 → 2XX compares the
+// bodies instead of reporting a removal and an addition.
+func (m *matcher) pairRanges(op *OpPair, pairs []*ResponsePair, side Side) {
+	used := map[*Response]bool{}
+	for _, rp := range pairs {
+		if rp.Rev != nil {
+			used[rp.Rev] = true
+		}
+	}
+	for _, rp := range pairs {
+		if rp.Rev != nil {
+			continue
+		}
+		for _, r := range op.Rev.Responses {
+			if !used[r] && sameClass(rp.Base.Code, r.Code) && (IsRange(r.Code) != IsRange(rp.Base.Code)) {
+				rp.Rev, used[r] = r, true
+				rp.Media = m.media(op, rp.Base.Content, r.Content, side)
+				rp.Headers = m.headers(op, rp.Base.Headers, r.Headers, side)
+				break
+			}
+		}
+	}
+}
+
+func rangeTaken(pairs []*ResponsePair, r *Response) bool {
+	for _, rp := range pairs {
+		if rp.Rev == r {
+			return true
+		}
+	}
+	return false
+}
+
+// IsRange reports whether a status code is a range such as 2XX.
+func IsRange(code string) bool { return len(code) == 3 && code[1:] == "XX" }
+
+func sameClass(a, b string) bool {
+	return len(a) == 3 && len(b) == 3 && a[0] == b[0] && a[0] >= '1' && a[0] <= '5'
 }
 
 func (m *matcher) headers(op *OpPair, base, rev []*Header, side Side) []*HeaderPair {

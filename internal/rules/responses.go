@@ -132,6 +132,7 @@ func checkResponses(e *emitter, op *diff.OpPair) {
 		case rp.Base == nil:
 			e.onOp(op, errorAdded, added(rp.Rev.Node), rp.Code, name)
 		default:
+			checkStatusRange(e, op, rp)
 			checkMedia(e, op, rp.Media, contentNode(rp.Rev.Node), respMediaRemoved, respMediaAdded)
 			checkHeaders(e, op, rp)
 		}
@@ -164,5 +165,38 @@ func checkHeaders(e *emitter, op *diff.OpPair, rp *diff.ResponsePair) {
 		case !b.Required && r.Required:
 			e.onOp(op, headerRequired, changed(b.Node, r.Node), quote(r.Node.Key))
 		}
+	}
+}
+
+var (
+	statusGeneralized = def(Rule{
+		ID: "response-status-generalized", Level: report.Warning, Side: Response,
+		Summary: "a status code was replaced by the range that covers it",
+		Message: "response %s of %s became %s",
+		Doc: `The provider may now answer with any code of the range, which clients that
+test for the exact code do not expect. The bodies are still compared.
+
+  base:     responses: {"200": ...}
+  revision: responses: {"2XX": ...}`,
+	})
+	statusSpecialized = def(Rule{
+		ID: "response-status-specialized", Level: report.NonBreaking, Side: Response,
+		Summary: "a status range was narrowed to one code",
+		Message: "response %s of %s became %s",
+		Doc: `Every code the provider still sends was already in the range.
+
+  base:     responses: {"2XX": ...}
+  revision: responses: {"200": ...}`,
+	})
+)
+
+func checkStatusRange(e *emitter, op *diff.OpPair, rp *diff.ResponsePair) {
+	b, r := rp.Base.Code, rp.Rev.Code
+	switch {
+	case b == r:
+	case diff.IsRange(r):
+		e.onOp(op, statusGeneralized, changed(rp.Base.Node, rp.Rev.Node), b, op.Name(), r)
+	default:
+		e.onOp(op, statusSpecialized, changed(rp.Base.Node, rp.Rev.Node), b, op.Name(), r)
 	}
 }
