@@ -310,17 +310,24 @@ func (b *apiBuilder) param(raw *source.Node, pathIdx map[string]int) *Param {
 	p.Required, _ = n.Bool("required")
 	p.Deprecated, _ = n.Bool("deprecated")
 	p.Key = paramKey(in, name, pathIdx)
+	p.Schema = b.valueSchema(n)
+	return p
+}
+
+// valueSchema finds the schema of a parameter or header: the object itself
+// in 2.0 (which carries its keywords inline), else its schema, else the
+// schema of its single content entry.
+func (b *apiBuilder) valueSchema(n *source.Node) *source.Node {
 	switch {
 	case b.api.swagger:
-		p.Schema = n // 2.0 parameters carry their schema keywords inline
+		return n
 	case n.Has("schema"):
-		p.Schema = n.Get("schema")
-	default:
-		if c := children(n.Get("content")); len(c) > 0 {
-			p.Schema = c[0].Get("schema")
-		}
+		return n.Get("schema")
 	}
-	return p
+	if c := children(n.Get("content")); len(c) > 0 {
+		return c[0].Get("schema")
+	}
+	return nil
 }
 
 func paramKey(in, name string, pathIdx map[string]int) string {
@@ -431,16 +438,7 @@ func (b *apiBuilder) header(raw *source.Node) *Header {
 	h := &Header{Name: strings.ToLower(raw.Key), Node: raw}
 	h.Required, _ = n.Bool("required")
 	h.Deprecated, _ = n.Bool("deprecated")
-	switch {
-	case b.api.swagger:
-		h.Schema = n
-	case n.Has("schema"):
-		h.Schema = n.Get("schema")
-	default:
-		if c := children(n.Get("content")); len(c) > 0 {
-			h.Schema = c[0].Get("schema")
-		}
-	}
+	h.Schema = b.valueSchema(n)
 	return h
 }
 
