@@ -68,7 +68,7 @@ func newCmdContract(ios *iostreams.IOStreams, diffRunF func(*DiffOptions) error)
 		Short: "Compare contracts",
 		RunE:  groupRunE,
 	}
-	cmd.AddCommand(newCmdDiff(ios, diffRunF))
+	cmd.AddCommand(newCmdDiff(ios, diffRunF), newCmdRules(ios, nil))
 	return cmd
 }
 
