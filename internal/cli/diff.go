@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -27,11 +28,22 @@ type DiffOptions struct {
 	// Kind forces the contract kind of documents without a marker.
 	Kind            load.Kind
 	AllowRemoteRefs bool
+	// FailOnSet says --fail-on was given, so it beats the config's fail-on.
+	FailOnSet bool
+	// ConfigPath is --config; empty means .relay.yaml in the working
+	// directory or its nearest parent, if any.
+	ConfigPath string
+	// WriteBaseline is --write-baseline: write ignores for today's findings.
+	WriteBaseline string
+	// Now is the clock for ignore expiry and x-sunset dates; zero means
+	// the time the diff runs.
+	Now time.Time
 }
 
 // diffFlags are the raw flag values, checked by (*diffFlags).options.
 type diffFlags struct {
 	contract, base, function, output, failOn, kind string
+	config, writeBaseline                          string
 	formats                                        []string
 	allowRemoteRefs                                bool
 }
@@ -60,11 +72,12 @@ func newCmdDiff(ios *iostreams.IOStreams, runF func(*DiffOptions) error) *cobra.
 		Short:   "Compare two versions of a contract and classify the changes",
 		Long:    diffLong,
 		Example: diffExample,
-		RunE: runE(func(_ *cobra.Command, args []string) error {
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			opts, err := f.options(ios, args)
 			if err != nil {
 				return err
 			}
+			opts.FailOnSet = cmd.Flags().Changed("fail-on")
 			if runF != nil {
 				return runF(opts)
 			}
@@ -81,13 +94,16 @@ func newCmdDiff(ios *iostreams.IOStreams, runF func(*DiffOptions) error) *cobra.
 	fl.StringVar(&f.failOn, "fail-on", string(report.Breaking), "lowest level that exits 20: breaking or warning")
 	fl.StringVar(&f.kind, "kind", "", "contract `KIND` for documents without a marker: openapi, swagger, jsonschema, function, asyncapi")
 	fl.BoolVar(&f.allowRemoteRefs, "allow-remote-refs", false, "allow $ref to http(s) URLs")
+	fl.StringVar(&f.config, "config", "", "policy file `PATH` (default: .relay.yaml in the working directory or its nearest parent)")
+	fl.StringVar(&f.writeBaseline, "write-baseline", "", "write ignores for today's findings to `PATH` (adopt relay on a legacy API)")
 	return cmd
 }
 
 // options checks the flags and arguments and turns them into DiffOptions.
 // Every problem here is a usage error (exit 2).
 func (f *diffFlags) options(ios *iostreams.IOStreams, args []string) (*DiffOptions, error) {
-	opts := &DiffOptions{IO: ios, Function: f.function, AllowRemoteRefs: f.allowRemoteRefs}
+	opts := &DiffOptions{IO: ios, Function: f.function, AllowRemoteRefs: f.allowRemoteRefs,
+		ConfigPath: f.config, WriteBaseline: f.writeBaseline}
 	var err error
 	if opts.Base, opts.Revision, err = resolveSides(args, f.base, f.contract, f.function); err != nil {
 		return nil, err
@@ -124,6 +140,9 @@ func parseKind(s string) (load.Kind, error) {
 // report. The base is loaded first so that a broken base is reported as
 // such and never mistaken for an empty contract.
 func runDiff(opts *DiffOptions) error {
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
 	base, err := opts.load(opts.Base, "base")
 	if err != nil {
 		return err
@@ -139,9 +158,19 @@ func runDiff(opts *DiffOptions) error {
 	if err != nil {
 		return err
 	}
-	changes := rules.Classify(res, rules.Options{})
-	rep := report.New(report.Tool{Name: "relay", Version: Version()}, base.side(), rev.side(), changes, opts.FailOn)
+	changes := rules.Classify(res, rules.Options{Now: opts.Now})
+	if opts.WriteBaseline != "" {
+		if err := writeBaseline(opts.WriteBaseline, changes, opts.Now); err != nil {
+			return err
+		}
+	}
+	changes, stale, failOn, err := opts.applyPolicy(changes)
+	if err != nil {
+		return err
+	}
+	rep := report.New(report.Tool{Name: "relay", Version: Version()}, base.side(), rev.side(), changes, failOn)
 	rep.Function = opts.Function
+	rep.StaleIgnores = stale
 	if err := writeOutputs(opts.IO, opts.Outputs, rep); err != nil {
 		return err
 	}

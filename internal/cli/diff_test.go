@@ -37,7 +37,8 @@ func TestDiffFlagsParsed(t *testing.T) {
 	opts, code, errOut := parseDiff(t,
 		"--base", "git:main", "--contract", "docs/api.yaml", "--function", "team/payments",
 		"--format", "json=out/r.json", "--format", "sarif", "--output", "out/r.sarif",
-		"--fail-on", "warning", "--kind", "swagger", "--allow-remote-refs")
+		"--fail-on", "warning", "--kind", "swagger", "--allow-remote-refs",
+		"--config", "ci/relay.yaml", "--write-baseline", "baseline.yaml")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -50,6 +51,9 @@ func TestDiffFlagsParsed(t *testing.T) {
 		FailOn:          report.Warning,
 		Kind:            load.Swagger,
 		AllowRemoteRefs: true,
+		FailOnSet:       true,
+		ConfigPath:      "ci/relay.yaml",
+		WriteBaseline:   "baseline.yaml",
 	}
 	if !reflect.DeepEqual(opts, want) {
 		t.Errorf("got  %+v\nwant %+v", opts, want)

@@ -184,3 +184,14 @@ func relPath(dir, target string) string {
 	}
 	return strings.Join(parts, "/")
 }
+
+// ParseFile parses one standalone JSON or YAML file (relay's own inputs,
+// such as .relay.yaml) with the same guards as contracts, without kind
+// sniffing or $ref resolution.
+func ParseFile(display string, data []byte) (*source.File, error) {
+	f, e := parseFile(display, display, data, Limits{}.withDefaults())
+	if e != nil {
+		return nil, e
+	}
+	return f, nil
+}

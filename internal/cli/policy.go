@@ -1,0 +1,57 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/relay-dev/relay/internal/config"
+	"github.com/relay-dev/relay/internal/report"
+)
+
+// applyPolicy loads .relay.yaml (explicit --config, else the nearest one
+// up from the working directory), applies ignores and severity overrides,
+// prints stale ignores to stderr and settles the fail threshold: an
+// explicit --fail-on beats the file's fail-on.
+func (opts *DiffOptions) applyPolicy(changes []report.Change) ([]report.Change, []report.StaleIgnore, report.Level, error) {
+	cfg, err := opts.config()
+	if err != nil {
+		return nil, nil, "", err
+	}
+	failOn := opts.FailOn
+	if cfg != nil && cfg.FailOn != "" && !opts.FailOnSet {
+		failOn = cfg.FailOn
+	}
+	kept, stale, err := cfg.Apply(changes, opts.Now)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	for _, s := range stale {
+		fmt.Fprintln(opts.IO.ErrOut, config.StaleWarning(cfg.Path, s))
+	}
+	return kept, stale, failOn, nil
+}
+
+func (opts *DiffOptions) config() (*config.Config, error) {
+	path := opts.ConfigPath
+	if path == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return nil, nil //nolint:nilerr // no working directory means no implicit config, not a failure
+		}
+		if path = config.Find(wd); path == "" {
+			return nil, nil
+		}
+	}
+	return config.Load(path)
+}
+
+// writeBaseline writes the ignore list for today's findings atomically.
+func writeBaseline(path string, changes []report.Change, now time.Time) error {
+	var buf bytes.Buffer
+	if err := config.WriteBaseline(&buf, changes, now); err != nil {
+		return err
+	}
+	return writeFileAtomic(path, buf.Bytes())
+}
