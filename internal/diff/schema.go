@@ -162,6 +162,9 @@ func (s *Schema) Admits() TypeSet {
 		return 0
 	}
 	if !s.Typed() {
+		if t := s.impliedType(); t != 0 {
+			return t
+		}
 		return TAll
 	}
 	t := s.Types
@@ -188,4 +191,21 @@ func (s *Schema) HasUnion() bool { return len(s.OneOf)+len(s.AnyOf) > 0 }
 func (s *Schema) bareUnion() bool {
 	return !s.Typed() && len(s.Props) == 0 && s.Items == nil && s.Enum == nil && s.Const == nil &&
 		len(s.OneOf) > 0 != (len(s.AnyOf) > 0)
+}
+
+// impliedType is the type an untyped schema describes by its keywords alone:
+// one that only declares properties (or required/additionalProperties) is
+// about objects, one with items about arrays. Writers add or drop
+// `type: object` beside properties as a pure refactor (Swagger 2.0 → 3.0
+// conversions do), so it must not read as a type change.
+func (s *Schema) impliedType() TypeSet {
+	switch {
+	case len(s.OneOf)+len(s.AnyOf) > 0 || s.Not != nil || s.Enum != nil || s.Const != nil:
+		return 0
+	case len(s.Props) > 0 || len(s.Required) > 0 || s.AddlNode != nil:
+		return TObject
+	case s.Items != nil:
+		return TArray
+	}
+	return 0
 }

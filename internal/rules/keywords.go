@@ -280,6 +280,9 @@ func checkDiscriminator(e *emitter, sp *diff.SchemaPair) {
 
 func checkSchemaDocs(e *emitter, sp *diff.SchemaPair) {
 	b, r := sp.Base, sp.Rev
+	if isParamObject(b.Node) || isParamObject(r.Node) {
+		return // a 2.0 parameter is its own schema: its description documents the parameter
+	}
 	for _, k := range [...]struct {
 		name string
 		b, r *source.Node
@@ -292,4 +295,13 @@ func checkSchemaDocs(e *emitter, sp *diff.SchemaPair) {
 			e.onSchema(sp, schemaDocs, l, k.name, what(r))
 		}
 	}
+}
+
+// isParamObject recognises a Swagger 2.0 parameter or header object used
+// as a schema (3.x headers keep their schema one level down, under schema).
+func isParamObject(n *source.Node) bool {
+	if n == nil {
+		return false
+	}
+	return n.Has("in") && n.Has("name") || n.Parent != nil && n.Parent.Key == "headers" && !n.Has("schema") && !n.Has("content")
 }
