@@ -103,6 +103,9 @@ type Schema struct {
 	Format     string
 	FormatNode *source.Node
 	Enum       *source.Node // the enum array
+	// Extensible marks an x-extensible-enum: clients must accept values not
+	// listed yet, so a new value in a response breaks nobody.
+	Extensible bool
 	Const      *source.Node
 
 	Props     []*Prop

@@ -125,6 +125,9 @@ func (c *schemaCache) fillTypes(s *Schema, n *source.Node) {
 	if s.Enum != nil && s.Enum.Kind != source.Array {
 		s.Enum = nil
 	}
+	if x := n.Get("x-extensible-enum"); s.Enum == nil && x != nil && x.Kind == source.Array {
+		s.Enum, s.Extensible = x, true
+	}
 }
 
 func (c *schemaCache) fillObject(s *Schema, n *source.Node) {

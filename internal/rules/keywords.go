@@ -66,6 +66,17 @@ var (
 		doc: `  base:     {type: string, enum: [open, closed]}
   revision: {type: string}`,
 	})
+	extensibleValueAdded = def(Rule{
+		ID: "response-property-extensible-enum-value-added", Level: report.NonBreaking, Side: Response,
+		Summary: "value added to an x-extensible-enum in a response",
+		Message: "response value %[2]s was added to the extensible enum %[1]s",
+		Doc: `x-extensible-enum promises clients that new values will come, and they must
+handle unknown ones, so a new value is additive. (Removing a value from it in
+a request is still request-property-enum-value-removed: clients send it.)
+
+  base:     {type: string, x-extensible-enum: [open, closed]}
+  revision: {type: string, x-extensible-enum: [open, closed, archived]}`,
+	})
 	patternAdded = defSided(sidedSpec{
 		id: "property-pattern-added", req: report.Breaking, resp: report.NonBreaking,
 		summary: "pattern added", message: "pattern %[2]s was added to %[1]s",
@@ -196,9 +207,13 @@ func diffEnumValues(e *emitter, sp *diff.SchemaPair) {
 			e.onSchema(sp, enumValueRemoved.on(sp.Side), removed(v, r.Enum), what(r), valueText(v))
 		}
 	}
+	rule := enumValueAdded.on(sp.Side)
+	if sp.Side == diff.ResponseSide && r.Extensible {
+		rule = extensibleValueAdded
+	}
 	for _, v := range r.Enum.Children {
 		if !inB[enumKey(v)] {
-			e.onSchema(sp, enumValueAdded.on(sp.Side), added(v), what(r), valueText(v))
+			e.onSchema(sp, rule, added(v), what(r), valueText(v))
 		}
 	}
 }

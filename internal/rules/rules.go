@@ -95,7 +95,10 @@ func Classify(res *diff.Result, opts Options) []report.Change {
 	for _, sp := range res.Schemas {
 		checkSchema(e, sp)
 	}
-	return e.changes(res)
+	changes := e.changes(res)
+	applyStability(changes, res)
+	report.SortChanges(changes)
+	return changes
 }
 
 func (r *Rule) message(args []any) string {

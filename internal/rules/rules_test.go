@@ -142,3 +142,19 @@ func TestSharedComponentReportedOnce(t *testing.T) {
 	assert.Equal(t, 40, c.Base.Line, "base points at the removed property")
 	assert.Equal(t, 38, c.Revision.Line, "revision points at the parent that lost it")
 }
+
+// TestPolicyLevels: x-stability-level and x-extensible-enum change levels,
+// which want.txt files (rule IDs only) cannot show.
+func TestPolicyLevels(t *testing.T) {
+	for dir, want := range map[string]report.Level{
+		"case-stability-alpha":                          report.Info,
+		"case-stability-beta":                           report.Warning,
+		"case-stability-mixed":                          report.Breaking,
+		"case-extensible-enum-request-removal":          report.Breaking,
+		"response-property-extensible-enum-value-added": report.NonBreaking,
+	} {
+		changes := classify(t, filepath.Join("testdata", dir))
+		require.Len(t, changes, 1, dir)
+		assert.Equal(t, want, changes[0].Level, dir)
+	}
+}

@@ -1,0 +1,79 @@
+package rules
+
+import (
+	"github.com/relay-dev/relay/internal/diff"
+	"github.com/relay-dev/relay/internal/report"
+)
+
+// Stability levels of x-stability-level on operations. Changes to draft and
+// alpha operations are announced as unstable, so they are info; a breaking
+// change to a beta operation is downgraded to a warning.
+const (
+	stabilityDraft = "draft"
+	stabilityAlpha = "alpha"
+	stabilityBeta  = "beta"
+)
+
+// stabilities maps each operation name to its declared stability: the
+// base's (the published promise), else the revision's.
+func stabilities(ops []*diff.OpPair, out map[string]string) {
+	for _, op := range ops {
+		side := op.Base
+		if side == nil {
+			side = op.Rev
+		}
+		if lvl := side.Node.Str("x-stability-level"); lvl != "" {
+			out[op.Name()] = lvl
+		}
+		stabilities(op.Callbacks, out)
+	}
+}
+
+// applyStability lowers a change's level when every operation it affects is
+// unstable. A change that also reaches one stable operation keeps its level.
+func applyStability(changes []report.Change, res *diff.Result) {
+	levels := map[string]string{}
+	stabilities(res.Operations, levels)
+	if len(levels) == 0 {
+		return
+	}
+	for i := range changes {
+		c := &changes[i]
+		ops := c.Affects
+		if len(ops) == 0 {
+			continue // document-level changes have no operation to be unstable
+		}
+		switch leastStable(ops, levels) {
+		case stabilityDraft, stabilityAlpha:
+			if c.Level.Rank() > report.Info.Rank() {
+				c.Level = report.Info
+			}
+		case stabilityBeta:
+			if c.Level == report.Breaking {
+				c.Level = report.Warning
+			}
+		}
+	}
+}
+
+// leastStable returns the most stable level among ops ("" = stable), which
+// is what bounds the downgrade.
+func leastStable(ops []string, levels map[string]string) string {
+	rank := map[string]int{stabilityDraft: 0, stabilityAlpha: 1, stabilityBeta: 2}
+	best := -1
+	for _, op := range ops {
+		r, ok := rank[levels[op]]
+		if !ok {
+			return "" // a stable operation is affected
+		}
+		if r > best {
+			best = r
+		}
+	}
+	for k, v := range rank {
+		if v == best {
+			return k
+		}
+	}
+	return ""
+}
