@@ -35,6 +35,8 @@ type DiffOptions struct {
 	ConfigPath string
 	// WriteBaseline is --write-baseline: write ignores for today's findings.
 	WriteBaseline string
+	// Match narrows the comparison: path filters and stripped prefixes.
+	Match diff.Options
 	// Now is the clock for ignore expiry and x-sunset dates; zero means
 	// the time the diff runs.
 	Now time.Time
@@ -44,6 +46,7 @@ type DiffOptions struct {
 type diffFlags struct {
 	contract, base, function, output, failOn, kind string
 	config, writeBaseline                          string
+	match                                          diff.Options
 	formats                                        []string
 	allowRemoteRefs                                bool
 }
@@ -94,6 +97,10 @@ func newCmdDiff(ios *iostreams.IOStreams, runF func(*DiffOptions) error) *cobra.
 	fl.StringVar(&f.failOn, "fail-on", string(report.Breaking), "lowest level that exits 20: breaking or warning")
 	fl.StringVar(&f.kind, "kind", "", "contract `KIND` for documents without a marker: openapi, swagger, jsonschema, function, asyncapi")
 	fl.BoolVar(&f.allowRemoteRefs, "allow-remote-refs", false, "allow $ref to http(s) URLs")
+	fl.StringVar(&f.match.MatchPath, "match-path", "", "compare only operations whose path matches `GLOB` (* within a segment, ** across)")
+	fl.StringVar(&f.match.ExcludePath, "exclude-path", "", "leave out operations whose path matches `GLOB`")
+	fl.StringVar(&f.match.StripPrefixBase, "strip-prefix-base", "", "remove `PREFIX` from the base's paths before matching (a moved base path)")
+	fl.StringVar(&f.match.StripPrefixRevision, "strip-prefix-revision", "", "remove `PREFIX` from the revision's paths before matching")
 	fl.StringVar(&f.config, "config", "", "policy file `PATH` (default: .relay.yaml in the working directory or its nearest parent)")
 	fl.StringVar(&f.writeBaseline, "write-baseline", "", "write ignores for today's findings to `PATH` (adopt relay on a legacy API)")
 	return cmd
@@ -103,7 +110,7 @@ func newCmdDiff(ios *iostreams.IOStreams, runF func(*DiffOptions) error) *cobra.
 // Every problem here is a usage error (exit 2).
 func (f *diffFlags) options(ios *iostreams.IOStreams, args []string) (*DiffOptions, error) {
 	opts := &DiffOptions{IO: ios, Function: f.function, AllowRemoteRefs: f.allowRemoteRefs,
-		ConfigPath: f.config, WriteBaseline: f.writeBaseline}
+		ConfigPath: f.config, WriteBaseline: f.writeBaseline, Match: f.match}
 	var err error
 	if opts.Base, opts.Revision, err = resolveSides(args, f.base, f.contract, f.function); err != nil {
 		return nil, err
@@ -154,7 +161,7 @@ func runDiff(opts *DiffOptions) error {
 	if err := checkComparable(base.doc, rev.doc); err != nil {
 		return err
 	}
-	res, err := diff.Compare(base.doc, rev.doc, diff.Options{})
+	res, err := diff.Compare(base.doc, rev.doc, opts.Match)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/relay-dev/relay/internal/diff"
 	"github.com/relay-dev/relay/internal/load"
 	"github.com/relay-dev/relay/internal/report"
 	"github.com/relay-dev/relay/internal/rules"
@@ -179,30 +180,6 @@ func (ig *Ignore) validate() error {
 	case ig.Reason == "":
 		return source.Errorf(ig.Pos, "ignore entry for %s needs a reason", ig.Rule)
 	}
-	ig.opRe, ig.ptr = compileGlob(ig.Operation), compileGlob(ig.Pointer)
+	ig.opRe, ig.ptr = diff.CompileGlob(ig.Operation), diff.CompileGlob(ig.Pointer)
 	return nil
-}
-
-// compileGlob turns a glob with * (within a path segment) and ** (across
-// segments) into an anchored regexp; every other character, braces
-// included, is literal. An empty glob matches everything.
-func compileGlob(g string) *regexp.Regexp {
-	if g == "" {
-		return nil
-	}
-	var b strings.Builder
-	b.WriteString("^")
-	for i := 0; i < len(g); i++ {
-		switch {
-		case strings.HasPrefix(g[i:], "**"):
-			b.WriteString(".*")
-			i++
-		case g[i] == '*':
-			b.WriteString("[^/]*")
-		default:
-			b.WriteString(regexp.QuoteMeta(g[i : i+1]))
-		}
-	}
-	b.WriteString("$")
-	return regexp.MustCompile(b.String())
 }

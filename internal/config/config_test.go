@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/relay-dev/relay/internal/diff"
 	"github.com/relay-dev/relay/internal/load"
 	"github.com/relay-dev/relay/internal/report"
 )
@@ -38,7 +39,7 @@ func TestGlob(t *testing.T) {
 		{"/components/schemas/Pet/**", "/components/schemas/Pets/properties/tag", false},
 		{"a.b", "axb", false},
 	} {
-		assert.Equal(t, c.want, compileGlob(c.glob).MatchString(c.s), "%q ~ %q", c.glob, c.s)
+		assert.Equal(t, c.want, diff.CompileGlob(c.glob).MatchString(c.s), "%q ~ %q", c.glob, c.s)
 	}
 }
 

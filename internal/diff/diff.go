@@ -6,12 +6,41 @@ package diff
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/relay-dev/relay/internal/load"
 )
 
 // Options tunes matching. The zero value is the default behaviour.
-type Options struct{}
+type Options struct {
+	// StripPrefixBase and StripPrefixRevision are removed from the start of
+	// each side's paths before operations are matched, for an API whose
+	// base path moved (/api/v1/pets ~ /v2/pets). Reports keep paths as
+	// written.
+	StripPrefixBase, StripPrefixRevision string
+	// MatchPath and ExcludePath are globs over the (stripped) path: only
+	// operations matching MatchPath, and none matching ExcludePath, are
+	// compared. Empty means no filter.
+	MatchPath, ExcludePath string
+}
+
+// keep filters operations by path and re-keys them after stripping prefixes.
+func (o Options) keep(ops []*Operation, prefix string) []*Operation {
+	match, exclude := CompileGlob(o.MatchPath), CompileGlob(o.ExcludePath)
+	out := ops[:0:0]
+	for _, op := range ops {
+		path := op.Path
+		if op.Kind == HTTP && prefix != "" && strings.HasPrefix(path, prefix) {
+			path = "/" + strings.TrimLeft(strings.TrimPrefix(path, prefix), "/")
+			op.Key = op.Method + " " + NormalizePath(path)
+		}
+		if op.Kind == HTTP && (match != nil && !match.MatchString(path) || exclude != nil && exclude.MatchString(path)) {
+			continue
+		}
+		out = append(out, op)
+	}
+	return out
+}
 
 // Result is the matched pair graph of one comparison.
 type Result struct {
@@ -39,6 +68,8 @@ func Compare(base, revision *load.Document, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	b.Operations = opts.keep(b.Operations, opts.StripPrefixBase)
+	r.Operations = opts.keep(r.Operations, opts.StripPrefixRevision)
 	m := &matcher{base: b, rev: r, memo: map[pairKey]*SchemaPair{}}
 	res := &Result{Base: base, Revision: revision, BaseAPI: b, RevisionAPI: r}
 	res.Operations = m.ops()
