@@ -153,10 +153,20 @@ other did, so a changed pattern is a warning on both sides: review it.
 
 var widenings = map[[2]string]bool{{"int32", "int64"}: true, {"float", "double"}: true}
 
+// neutralFormat reports whether a format adds nothing to its type: every
+// JSON integer a client sends fits int64 and every number a double, so
+// adding or dropping these is documentation (twilio's spec adds int64 to
+// dozens of parameters at once).
+func neutralFormat(s *diff.Schema, format string) bool {
+	t := s.Admits() &^ diff.TNull
+	return format == "int64" && t == diff.TInteger || format == "double" && t == diff.TInteger|diff.TFraction
+}
+
 func checkFormat(e *emitter, sp *diff.SchemaPair) {
 	b, r := sp.Base, sp.Rev
 	switch {
 	case b.Format == r.Format:
+	case b.Format == "" && neutralFormat(r, r.Format), r.Format == "" && neutralFormat(b, b.Format):
 	case b.Format == "":
 		e.onSchema(sp, formatAdded.on(sp.Side), at(nil, r.FormatNode, b, r), what(r), quote(r.Format))
 	case r.Format == "":
