@@ -205,6 +205,12 @@ func checkTypes(e *emitter, sp *diff.SchemaPair) {
 	case !bn && rn:
 		e.onSchema(sp, becameNullable.on(sp.Side), at(nil, r.NullNode, b, r), what(r))
 	case bn && !rn:
-		e.onSchema(sp, becameNotNullable.on(sp.Side), at(b.NullNode, r.TypeNode, b, r), what(r))
+		// A removed nullable/x-nullable keyword points at the schema that
+		// lost it; a "null" dropped from a type array at the new type.
+		rKw := r.TypeNode
+		if b.NullNode != nil && (b.NullNode.Key == "nullable" || b.NullNode.Key == "x-nullable") {
+			rKw = nil
+		}
+		e.onSchema(sp, becameNotNullable.on(sp.Side), at(b.NullNode, rKw, b, r), what(r))
 	}
 }
