@@ -150,6 +150,10 @@ func runDiff(opts *DiffOptions) error {
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
+	cfg, err := opts.config()
+	if err != nil {
+		return err
+	}
 	base, err := opts.load(opts.Base, "base")
 	if err != nil {
 		return err
@@ -165,13 +169,13 @@ func runDiff(opts *DiffOptions) error {
 	if err != nil {
 		return err
 	}
-	changes := rules.Classify(res, rules.Options{Now: opts.Now})
+	changes := rules.Classify(res, cfg.RulesOptions(opts.Now))
 	if opts.WriteBaseline != "" {
 		if err := writeBaseline(opts.WriteBaseline, changes, opts.Now); err != nil {
 			return err
 		}
 	}
-	changes, stale, failOn, err := opts.applyPolicy(changes)
+	changes, stale, failOn, err := opts.applyPolicy(cfg, changes)
 	if err != nil {
 		return err
 	}

@@ -10,14 +10,14 @@ import (
 	"github.com/relay-dev/relay/internal/report"
 )
 
-// applyPolicy loads .relay.yaml (explicit --config, else the nearest one
-// up from the working directory), applies ignores and severity overrides,
+// applyPolicy applies ignores and severity overrides,
 // prints stale ignores to stderr and settles the fail threshold: an
 // explicit --fail-on beats the file's fail-on.
-func (opts *DiffOptions) applyPolicy(changes []report.Change) ([]report.Change, []report.StaleIgnore, report.Level, error) {
-	cfg, err := opts.config()
-	if err != nil {
-		return nil, nil, "", err
+func (opts *DiffOptions) applyPolicy(cfg *config.Config, changes []report.Change) ([]report.Change, []report.StaleIgnore, report.Level, error) {
+	if cfg != nil {
+		for _, n := range cfg.Notices {
+			fmt.Fprintln(opts.IO.ErrOut, "relay: "+n)
+		}
 	}
 	failOn := opts.FailOn
 	if cfg != nil && cfg.FailOn != "" && !opts.FailOnSet {
@@ -33,6 +33,9 @@ func (opts *DiffOptions) applyPolicy(changes []report.Change) ([]report.Change, 
 	return kept, stale, failOn, nil
 }
 
+// config loads .relay.yaml (explicit --config, else the nearest one up
+// from the working directory), or returns nil when there is none. It runs
+// before the contracts are loaded: a broken policy is reported as such.
 func (opts *DiffOptions) config() (*config.Config, error) {
 	path := opts.ConfigPath
 	if path == "" {

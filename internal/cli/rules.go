@@ -71,7 +71,7 @@ func runRules(opts *RulesOptions) error {
 	if opts.ID != "" {
 		r := rules.ByID(opts.ID)
 		if r == nil {
-			return usageErrorf("unknown rule %q; run 'relay contract rules' for the list", opts.ID)
+			return retiredRule(opts)
 		}
 		selected = []*rules.Rule{r}
 	}
@@ -103,4 +103,26 @@ func writeRulesJSON(w io.Writer, selected []*rules.Rule, one bool) error {
 		out = append(out, toJSON(r))
 	}
 	return enc.Encode(out)
+}
+
+// retiredRule answers a rule ID that left the catalog: when it was retired,
+// why, and what reports its findings now (exit 0, it is a valid question);
+// an ID that never existed is a usage error.
+func retiredRule(opts *RulesOptions) error {
+	old := rules.RetiredByID(opts.ID)
+	if old == nil {
+		return usageErrorf("unknown rule %q; run 'relay contract rules' for the list", opts.ID)
+	}
+	if opts.Format == "json" {
+		enc := json.NewEncoder(opts.IO.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(map[string]any{"id": old.ID, "retired": old.Since, "reason": old.Reason, "replacements": old.Replacements})
+	}
+	fmt.Fprintf(opts.IO.Out, "%s was retired in relay %s: %s\n", old.ID, old.Since, old.Reason)
+	for _, id := range old.Replacements {
+		if r := rules.ByID(id); r != nil {
+			fmt.Fprintf(opts.IO.Out, "  replaced by %s: %s\n", r.ID, r.Summary)
+		}
+	}
+	return nil
 }

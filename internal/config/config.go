@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -30,6 +31,48 @@ type Config struct {
 	Ignores  []*Ignore
 	Severity map[string]report.Level
 	FailOn   report.Level // "" when not set
+	// BetaLevel caps changes to x-stability-level: beta operations
+	// (stability.beta); "" leaves the default (warning).
+	BetaLevel report.Level
+	// MinDeprecationDays is deprecation.min-days; 0 when not set.
+	MinDeprecationDays int
+	// Notices are things the user should fix but that do not stop the run,
+	// such as an entry naming a retired rule ID, each with its file:line.
+	Notices []string
+}
+
+// resolveRule maps a rule ID to today's catalog IDs; a variable so tests
+// can retire a rule without touching the real catalog.
+var resolveRule = rules.Resolve
+
+// resolve checks a rule ID named at pos. A retired ID stands for its
+// replacements and leaves a notice; an unknown one is an error.
+func (c *Config) resolve(id, what string, pos source.Pos) ([]string, error) {
+	ids, old := resolveRule(id)
+	if old == nil {
+		if ids == nil {
+			return nil, source.Errorf(pos, "%s names unknown rule %q", what, source.Truncate(id, 80))
+		}
+		return ids, nil
+	}
+	msg := fmt.Sprintf("%s: rule %s was retired in relay %s (%s)", pos, id, old.Since, old.Reason)
+	if len(ids) > 0 {
+		msg += "; this entry now applies to " + strings.Join(ids, ", ") + ": name them instead"
+	} else {
+		msg += "; this entry no longer matches anything: remove it"
+	}
+	c.Notices = append(c.Notices, msg)
+	return ids, nil
+}
+
+// RulesOptions returns the classification settings the file makes; a nil
+// configuration makes none.
+func (c *Config) RulesOptions(now time.Time) rules.Options {
+	opts := rules.Options{Now: now}
+	if c != nil {
+		opts.BetaLevel, opts.MinDeprecationDays = c.BetaLevel, c.MinDeprecationDays
+	}
+	return opts
 }
 
 // Ignore is one entry of the ignore list.
@@ -41,6 +84,7 @@ type Ignore struct {
 	Until     time.Time // zero when absent
 	Pos       source.Pos
 	opRe, ptr *regexp.Regexp
+	rules     []string // the catalog IDs Rule stands for (a retired ID maps to its replacements)
 	matched   int
 }
 
@@ -92,8 +136,12 @@ func parse(f *source.File) (*Config, error) {
 			err = c.parseSeverity(m)
 		case "fail-on":
 			c.FailOn, err = parseFailOn(m)
+		case "stability":
+			c.BetaLevel, err = parseStability(m)
+		case "deprecation":
+			c.MinDeprecationDays, err = parseDeprecation(m)
 		default:
-			err = source.Errorf(m.Pos(), "unknown key %q (want contracts, ignore, severity or fail-on)", m.Key)
+			err = source.Errorf(m.Pos(), "unknown key %q (want contracts, ignore, severity, fail-on, stability or deprecation)", source.Truncate(m.Key, 80))
 		}
 		if err != nil {
 			return nil, err
@@ -109,19 +157,61 @@ func parseFailOn(n *source.Node) (report.Level, error) {
 	return "", source.Errorf(n.ValuePos(), "fail-on must be breaking or warning, not %q", source.Truncate(n.Value, 40))
 }
 
+// parseStability reads `stability: {beta: LEVEL}`: the highest level a
+// change to a beta operation keeps.
+func parseStability(n *source.Node) (report.Level, error) {
+	if n.Kind != source.Object {
+		return "", source.Errorf(n.ValuePos(), "stability must be a mapping like {beta: warning}")
+	}
+	var lvl report.Level
+	for _, m := range n.Children {
+		if m.Key != "beta" {
+			return "", source.Errorf(m.Pos(), "unknown stability key %q (want beta; draft and alpha changes are always info)", source.Truncate(m.Key, 80))
+		}
+		l, err := report.ParseLevel(m.Value)
+		if err != nil || m.Kind != source.String {
+			return "", source.Errorf(m.ValuePos(), "stability.beta must be breaking, warning, non-breaking or info")
+		}
+		lvl = l
+	}
+	return lvl, nil
+}
+
+// parseDeprecation reads `deprecation: {min-days: N}`.
+func parseDeprecation(n *source.Node) (int, error) {
+	if n.Kind != source.Object {
+		return 0, source.Errorf(n.ValuePos(), "deprecation must be a mapping like {min-days: 90}")
+	}
+	days := 0
+	for _, m := range n.Children {
+		if m.Key != "min-days" {
+			return 0, source.Errorf(m.Pos(), "unknown deprecation key %q (want min-days)", source.Truncate(m.Key, 80))
+		}
+		d, err := strconv.Atoi(m.Value)
+		if err != nil || m.Kind != source.Number || d < 0 || d > 36500 {
+			return 0, source.Errorf(m.ValuePos(), "deprecation.min-days must be a whole number of days between 0 and 36500")
+		}
+		days = d
+	}
+	return days, nil
+}
+
 func (c *Config) parseSeverity(n *source.Node) error {
 	if n.Kind != source.Object {
 		return source.Errorf(n.ValuePos(), "severity must be a mapping of rule ID to level")
 	}
 	for _, m := range n.Children {
-		if rules.ByID(m.Key) == nil {
-			return source.Errorf(m.Pos(), "severity names unknown rule %q", source.Truncate(m.Key, 80))
+		ids, err := c.resolve(m.Key, "severity", m.Pos())
+		if err != nil {
+			return err
 		}
 		lvl, err := report.ParseLevel(m.Value)
 		if err != nil || m.Kind != source.String {
 			return source.Errorf(m.ValuePos(), "severity of %s must be breaking, warning, non-breaking or info", m.Key)
 		}
-		c.Severity[m.Key] = lvl
+		for _, id := range ids {
+			c.Severity[id] = lvl
+		}
 	}
 	return nil
 }
@@ -134,6 +224,11 @@ func (c *Config) parseIgnores(n *source.Node) error {
 		ig, err := parseIgnore(item)
 		if err != nil {
 			return err
+		}
+		if ig.Rule != "*" {
+			if ig.rules, err = c.resolve(ig.Rule, "ignore entry", ig.Pos); err != nil {
+				return err
+			}
 		}
 		c.Ignores = append(c.Ignores, ig)
 	}
@@ -175,8 +270,6 @@ func (ig *Ignore) validate() error {
 	switch {
 	case ig.Rule == "":
 		return source.Errorf(ig.Pos, "ignore entry needs a rule (a rule ID or \"*\")")
-	case ig.Rule != "*" && rules.ByID(ig.Rule) == nil:
-		return source.Errorf(ig.Pos, "ignore entry names unknown rule %q", source.Truncate(ig.Rule, 80))
 	case ig.Reason == "":
 		return source.Errorf(ig.Pos, "ignore entry for %s needs a reason", ig.Rule)
 	}

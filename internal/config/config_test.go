@@ -16,6 +16,7 @@ import (
 	"github.com/relay-dev/relay/internal/diff"
 	"github.com/relay-dev/relay/internal/load"
 	"github.com/relay-dev/relay/internal/report"
+	"github.com/relay-dev/relay/internal/rules"
 )
 
 func parseText(t *testing.T, text string) (*Config, error) {
@@ -88,7 +89,12 @@ func TestParseErrors(t *testing.T) {
 		"ignore:\n  - rule: operation-removed\n":  ".relay.yaml:2:5: ignore entry for operation-removed needs a reason",
 		"severity:\n  operation-removed: fatal\n": ".relay.yaml:2:22: severity of operation-removed must be breaking, warning, non-breaking or info",
 		"fail-on: info\n":                         `.relay.yaml:1:10: fail-on must be breaking or warning, not "info"`,
-		"colour: red\n":                           `.relay.yaml:1:1: unknown key "colour" (want contracts, ignore, severity or fail-on)`,
+		"colour: red\n":                           `.relay.yaml:1:1: unknown key "colour" (want contracts, ignore, severity, fail-on, stability or deprecation)`,
+		"stability: {beta: lenient}\n":            ".relay.yaml:1:19: stability.beta must be breaking, warning, non-breaking or info",
+		"stability: {alpha: info}\n":              `.relay.yaml:1:13: unknown stability key "alpha" (want beta; draft and alpha changes are always info)`,
+		"deprecation: {min-days: \"90\"}\n":       ".relay.yaml:1:25: deprecation.min-days must be a whole number of days between 0 and 36500",
+		"deprecation: {min-days: -1}\n":           ".relay.yaml:1:25: deprecation.min-days must be a whole number of days between 0 and 36500",
+		"deprecation: [90]\n":                     ".relay.yaml:1:14: deprecation must be a mapping like {min-days: 90}",
 		"ignore:\n  - rule: operation-removed\n    reason: r\n    until: soon\n": `.relay.yaml:4:12: ignore until must be a date like 2026-12-31, not "soon"`,
 	} {
 		_, err := parseText(t, text)
@@ -96,6 +102,18 @@ func TestParseErrors(t *testing.T) {
 			assert.Equal(t, want, err.Error(), text)
 		}
 	}
+}
+
+func TestPolicyOptions(t *testing.T) {
+	cfg, err := parseText(t, "stability:\n  beta: info\ndeprecation:\n  min-days: 180\n")
+	require.NoError(t, err)
+	now := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	opts := cfg.RulesOptions(now)
+	assert.Equal(t, report.Info, opts.BetaLevel)
+	assert.Equal(t, 180, opts.MinDeprecationDays)
+	assert.Equal(t, now, opts.Now)
+	var none *Config
+	assert.Zero(t, none.RulesOptions(now).MinDeprecationDays, "no file, no policy")
 }
 
 func TestBaselineRoundTrip(t *testing.T) {
@@ -141,4 +159,30 @@ func TestExampleMatchesSchema(t *testing.T) {
 	_, err = Load(filepath.Join("..", "..", "testdata", "examples", "relay.yaml"))
 	assert.NoError(t, err)
 	assert.Error(t, validate([]byte(strings.Replace(string(example), "reason:", "why:", 1))))
+}
+
+// TestRetiredRuleIDs: an entry naming a retired rule keeps working for its
+// replacements and leaves a notice at its line; no silent breakage.
+func TestRetiredRuleIDs(t *testing.T) {
+	old := resolveRule
+	t.Cleanup(func() { resolveRule = old })
+	resolveRule = func(id string) ([]string, *rules.Retired) {
+		if id == "response-field-dropped" {
+			r := &rules.Retired{ID: id, Replacements: []string{"response-property-removed"}, Since: "0.3.0", Reason: "renamed"}
+			return r.Replacements, r
+		}
+		return old(id)
+	}
+	cfg, err := parseText(t, "ignore:\n  - rule: response-field-dropped\n    reason: legacy\nseverity:\n  response-field-dropped: info\n")
+	require.NoError(t, err)
+	require.Len(t, cfg.Notices, 2)
+	assert.Equal(t, ".relay.yaml:2:5: rule response-field-dropped was retired in relay 0.3.0 (renamed); "+
+		"this entry now applies to response-property-removed: name them instead", cfg.Notices[0])
+	assert.Equal(t, report.Info, cfg.Severity["response-property-removed"])
+	kept, stale, err := cfg.Apply([]report.Change{
+		change("response-property-removed", "GET /pets", "/components/schemas/Pet/properties/a", report.Breaking),
+	}, time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	assert.Empty(t, kept, "the ignore applies to the replacement")
+	assert.Empty(t, stale)
 }

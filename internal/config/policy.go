@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"time"
 
@@ -52,7 +53,7 @@ func (c *Config) ignored(ch report.Change) bool {
 }
 
 func (ig *Ignore) matches(ch report.Change) bool {
-	if ig.Rule != "*" && ig.Rule != ch.ID {
+	if ig.Rule != "*" && !slices.Contains(ig.rules, ch.ID) {
 		return false
 	}
 	if ig.ptr != nil && !ig.ptr.MatchString(ch.Pointer) {

@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"time"
-
 	"github.com/relay-dev/relay/internal/diff"
 	"github.com/relay-dev/relay/internal/report"
 	"github.com/relay-dev/relay/internal/source"
@@ -101,17 +99,6 @@ func checkOpRemoved(e *emitter, op *diff.OpPair) {
 	e.onOp(op, opRemoved, removed(b.Node, parent), b.Name)
 }
 
-// sunsetPassed reports whether an x-sunset date (RFC 3339 date or date-time)
-// lies before now.
-func sunsetPassed(sunset string, now time.Time) bool {
-	for _, layout := range []string{"2006-01-02", time.RFC3339} {
-		if t, err := time.Parse(layout, sunset); err == nil {
-			return now.After(t)
-		}
-	}
-	return false
-}
-
 func checkOpChanged(e *emitter, op *diff.OpPair) {
 	b, r := op.Base, op.Rev
 	switch {
@@ -120,6 +107,7 @@ func checkOpChanged(e *emitter, op *diff.OpPair) {
 	case b.Deprecated && !r.Deprecated:
 		e.onOp(op, opUndeprecated, removed(b.Node.Get("deprecated"), r.Node), r.Name)
 	}
+	checkSunset(e, op)
 	if bi, ri := b.Node.Str("operationId"), r.Node.Str("operationId"); bi != ri && bi != "" && ri != "" {
 		e.onOp(op, opIDChanged, changed(b.Node.Get("operationId"), r.Node.Get("operationId")), r.Name, quote(bi), quote(ri))
 	}

@@ -79,6 +79,14 @@ func ByID(id string) *Rule {
 type Options struct {
 	// Now is the clock used for x-sunset dates; zero means time.Now.
 	Now time.Time
+	// BetaLevel is the highest level a change to an operation marked
+	// x-stability-level: beta may have; zero means warning. Breaking keeps
+	// beta operations to the stable promise.
+	BetaLevel report.Level
+	// MinDeprecationDays is the shortest notice, in days from Now, that a
+	// newly deprecated operation's x-sunset date may give; zero disables
+	// the check (and the demand for an x-sunset date at all).
+	MinDeprecationDays int
 }
 
 // Classify runs every rule over the pair graph and returns the changes,
@@ -86,6 +94,9 @@ type Options struct {
 func Classify(res *diff.Result, opts Options) []report.Change {
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
+	}
+	if opts.BetaLevel == "" {
+		opts.BetaLevel = report.Warning
 	}
 	e := newEmitter(res, opts)
 	checkDocument(e, res)
@@ -96,7 +107,7 @@ func Classify(res *diff.Result, opts Options) []report.Change {
 		checkSchema(e, sp)
 	}
 	changes := e.changes(res)
-	applyStability(changes, res)
+	applyStability(changes, res, opts.BetaLevel)
 	report.SortChanges(changes)
 	return changes
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -42,7 +43,38 @@ func classify(t *testing.T, dir string) []report.Change {
 	rev := loadOne(t, dir, "revision")
 	res, err := diff.Compare(base, rev, diff.Options{})
 	require.NoError(t, err)
-	return rules.Classify(res, rules.Options{Now: fixedNow})
+	return rules.Classify(res, fixtureOptions(t, dir))
+}
+
+// fixtureOptions reads a fixture's optional options.txt ("key: value"
+// lines) into classification options, so policy fixtures state the policy
+// next to the contracts it applies to.
+func fixtureOptions(t *testing.T, dir string) rules.Options {
+	t.Helper()
+	opts := rules.Options{Now: fixedNow}
+	data, err := os.ReadFile(filepath.Join(dir, "options.txt"))
+	if os.IsNotExist(err) {
+		return opts
+	}
+	require.NoError(t, err)
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		key, val, ok := strings.Cut(line, ":")
+		require.True(t, ok, "%s/options.txt: %q is not key: value", dir, line)
+		val = strings.TrimSpace(val)
+		switch key {
+		case "beta-level":
+			lvl, err := report.ParseLevel(val)
+			require.NoError(t, err)
+			opts.BetaLevel = lvl
+		case "min-deprecation-days":
+			n, err := strconv.Atoi(val)
+			require.NoError(t, err)
+			opts.MinDeprecationDays = n
+		default:
+			t.Fatalf("%s/options.txt: unknown key %q", dir, key)
+		}
+	}
+	return opts
 }
 
 func loadOne(t *testing.T, dir, stem string) *load.Document {
@@ -149,6 +181,7 @@ func TestPolicyLevels(t *testing.T) {
 	for dir, want := range map[string]report.Level{
 		"case-stability-alpha":                          report.Info,
 		"case-stability-beta":                           report.Warning,
+		"case-stability-beta-capped":                    report.NonBreaking,
 		"case-stability-mixed":                          report.Breaking,
 		"case-extensible-enum-request-removal":          report.Breaking,
 		"response-property-extensible-enum-value-added": report.NonBreaking,

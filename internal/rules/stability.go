@@ -6,8 +6,8 @@ import (
 )
 
 // Stability levels of x-stability-level on operations. Changes to draft and
-// alpha operations are announced as unstable, so they are info; a breaking
-// change to a beta operation is downgraded to a warning.
+// alpha operations are announced as unstable, so they are info; a change to
+// a beta operation is capped at a configurable level (warning by default).
 const (
 	stabilityDraft = "draft"
 	stabilityAlpha = "alpha"
@@ -31,7 +31,7 @@ func stabilities(ops []*diff.OpPair, out map[string]string) {
 
 // applyStability lowers a change's level when every operation it affects is
 // unstable. A change that also reaches one stable operation keeps its level.
-func applyStability(changes []report.Change, res *diff.Result) {
+func applyStability(changes []report.Change, res *diff.Result, betaCap report.Level) {
 	levels := map[string]string{}
 	stabilities(res.Operations, levels)
 	if len(levels) == 0 {
@@ -49,8 +49,8 @@ func applyStability(changes []report.Change, res *diff.Result) {
 				c.Level = report.Info
 			}
 		case stabilityBeta:
-			if c.Level == report.Breaking {
-				c.Level = report.Warning
+			if c.Level.Rank() > betaCap.Rank() {
+				c.Level = betaCap
 			}
 		}
 	}
