@@ -90,8 +90,42 @@ func mergeArrays(s, part *Schema) {
 	if s.AnyOf == nil {
 		s.AnyOf, s.AnyOfNode = part.AnyOf, part.AnyOfNode
 	}
-	if s.Not == nil {
-		s.Not = part.Not
+	mergeApplicators(s, part)
+}
+
+// mergeApplicators keeps the first part's 2019-09/2020-12 keywords. Two
+// parts that both constrain `contains` or `then` would need an allOf of
+// their own; relay compares the first, which is exact for the common case
+// of one part carrying them.
+func mergeApplicators(s, part *Schema) {
+	if s.PrefixItems == nil {
+		s.PrefixItems, s.PrefixNode = part.PrefixItems, part.PrefixNode
+	}
+	if s.Contains == nil {
+		s.Contains, s.ContainsNode = part.Contains, part.ContainsNode
+	}
+	if s.PropertyNames == nil {
+		s.PropertyNames, s.PropNamesNode = part.PropertyNames, part.PropNamesNode
+	}
+	if s.Then == nil && s.Else == nil {
+		s.Then, s.ThenNode, s.Else, s.ElseNode = part.Then, part.ThenNode, part.Else, part.ElseNode
+	}
+	if s.DepSchemas == nil {
+		s.DepSchemas, s.DepSchemasNode = part.DepSchemas, part.DepSchemasNode
+	}
+	for k, v := range part.ByValue {
+		if s.ByValue == nil {
+			s.ByValue = map[string]*source.Node{}
+		}
+		if _, ok := s.ByValue[k]; !ok {
+			s.ByValue[k] = v
+		}
+	}
+	if s.ContentMediaType == nil {
+		s.ContentMediaType = part.ContentMediaType
+	}
+	if s.ContentEncoding == nil {
+		s.ContentEncoding = part.ContentEncoding
 	}
 }
 

@@ -73,7 +73,13 @@ type SchemaPair struct {
 	Addl      *SchemaPair
 	OneOf     []*VariantPair
 	AnyOf     []*VariantPair
-	Not       *SchemaPair
+	// Prefix pairs tuple positions (prefixItems); a position one side lacks
+	// is governed by that side's items schema.
+	Prefix []*SchemaPair
+	// Contains, PropertyNames, Then and Else are set when both sides have
+	// the keyword; DepSchemas pairs dependentSchemas by property name.
+	Contains, PropertyNames, Then, Else *SchemaPair
+	DepSchemas                          map[string]*SchemaPair
 	// Wrapped marks a pair where one side is a bare oneOf/anyOf and the
 	// other a plain schema read as its single variant: only the variant
 	// lists are compared.

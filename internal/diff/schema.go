@@ -122,7 +122,6 @@ type Schema struct {
 	OneOfNode *source.Node
 	AnyOf     []*Schema
 	AnyOfNode *source.Node
-	Not       *Schema
 
 	Min, Max, MultipleOf   Bound
 	MinLength, MaxLength   Bound
@@ -138,6 +137,25 @@ type Schema struct {
 	DeprecatedN            *source.Node
 	Discriminator          *source.Node
 	Description, TitleNode *source.Node
+
+	// Keywords beyond the usual OpenAPI set (JSON Schema 2019-09/2020-12).
+	// Schema-valued ones whose effect grows with their own strictness are
+	// paired and compared recursively; the others (if, not,
+	// dependentRequired, minContains, maxContains) are compared by value.
+	PrefixItems      []*Schema
+	PrefixNode       *source.Node
+	Contains         *Schema
+	ContainsNode     *source.Node
+	PropertyNames    *Schema
+	PropNamesNode    *source.Node
+	Then, Else       *Schema
+	ThenNode         *source.Node
+	ElseNode         *source.Node
+	DepSchemas       map[string]*Schema
+	DepSchemasNode   *source.Node
+	ByValue          map[string]*source.Node // keyword → node, for the by-value keywords
+	ContentMediaType *source.Node
+	ContentEncoding  *source.Node
 
 	building bool
 }
@@ -203,7 +221,7 @@ func (s *Schema) bareUnion() bool {
 // conversions do), so it must not read as a type change.
 func (s *Schema) impliedType() TypeSet {
 	switch {
-	case len(s.OneOf)+len(s.AnyOf) > 0 || s.Not != nil || s.Enum != nil || s.Const != nil:
+	case len(s.OneOf)+len(s.AnyOf) > 0 || s.ByValue["not"] != nil || s.Enum != nil || s.Const != nil:
 		return 0
 	case len(s.Props) > 0 || len(s.Required) > 0 || s.AddlNode != nil:
 		return TObject

@@ -85,6 +85,7 @@ func (c *schemaCache) fill(s *Schema, n *source.Node) {
 	c.fillArray(s, n)
 	c.fillBounds(s, n)
 	c.fillMeta(s, n)
+	c.fillApplicators(s, n)
 	if t := c.doc.Target(n); t != nil { // 3.1 $ref with siblings: allOf[target, siblings]
 		mergeInto(s, c.get(t))
 		s.RefName = refName(n.Str("$ref"))
@@ -141,7 +142,13 @@ func (c *schemaCache) fillObject(s *Schema, n *source.Node) {
 			s.Required[r.Value] = r
 		}
 	}
-	if ap := n.Get("additionalProperties"); ap != nil {
+	ap := n.Get("additionalProperties")
+	if ap == nil {
+		// unevaluatedProperties closes or constrains the object the same
+		// way for a diff: what it admits beyond the declared properties.
+		ap = n.Get("unevaluatedProperties")
+	}
+	if ap != nil {
 		s.AddlNode = ap
 		switch ap.Kind {
 		case source.Bool:
@@ -168,9 +175,6 @@ func (c *schemaCache) fillArray(s *Schema, n *source.Node) {
 		for _, v := range anyOf.Children {
 			s.AnyOf = append(s.AnyOf, c.get(v))
 		}
-	}
-	if not := n.Get("not"); not != nil {
-		s.Not = c.get(not)
 	}
 }
 
@@ -238,4 +242,52 @@ func (c *schemaCache) fillMeta(s *Schema, n *source.Node) {
 	s.Description = n.Get("description")
 	s.TitleNode = n.Get("title")
 	s.Title = n.Str("title")
+}
+
+// byValueKeywords are compared as values: their effect is not monotonic in
+// their own strictness (a stricter `if` or `not` admits more), or they are
+// plain data.
+var byValueKeywords = []string{"if", "not", "dependentRequired", "minContains", "maxContains"}
+
+// fillApplicators reads the JSON Schema 2019-09/2020-12 keywords.
+func (c *schemaCache) fillApplicators(s *Schema, n *source.Node) {
+	if p := n.Get("prefixItems"); p != nil && p.Kind == source.Array {
+		s.PrefixNode = p
+		for _, item := range p.Children {
+			s.PrefixItems = append(s.PrefixItems, c.get(item))
+		}
+	}
+	if it := n.Get("items"); it != nil && it.Kind == source.Array { // draft-04..07 tuple form
+		s.PrefixNode = it
+		for _, item := range it.Children {
+			s.PrefixItems = append(s.PrefixItems, c.get(item))
+		}
+	}
+	s.Contains, s.ContainsNode = c.sub(n, "contains")
+	s.PropertyNames, s.PropNamesNode = c.sub(n, "propertyNames")
+	s.Then, s.ThenNode = c.sub(n, "then")
+	s.Else, s.ElseNode = c.sub(n, "else")
+	if ds := n.Get("dependentSchemas"); ds != nil && ds.Kind == source.Object {
+		s.DepSchemasNode = ds
+		s.DepSchemas = make(map[string]*Schema, len(ds.Children))
+		for _, m := range ds.Children {
+			s.DepSchemas[m.Key] = c.get(m)
+		}
+	}
+	for _, k := range byValueKeywords {
+		if v := n.Get(k); v != nil {
+			if s.ByValue == nil {
+				s.ByValue = map[string]*source.Node{}
+			}
+			s.ByValue[k] = v
+		}
+	}
+	s.ContentMediaType, s.ContentEncoding = n.Get("contentMediaType"), n.Get("contentEncoding")
+}
+
+func (c *schemaCache) sub(n *source.Node, key string) (*Schema, *source.Node) {
+	if v := n.Get(key); v != nil && (v.Kind == source.Object || v.Kind == source.Bool) {
+		return c.get(v), v
+	}
+	return nil, nil
 }

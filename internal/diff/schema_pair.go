@@ -21,9 +21,7 @@ func (m *matcher) pair(b, r *Schema, side Side) *SchemaPair {
 	if b.Addl != nil && r.Addl != nil {
 		p.Addl = m.child(p, b.Addl, r.Addl)
 	}
-	if b.Not != nil && r.Not != nil {
-		p.Not = m.child(p, b.Not, r.Not)
-	}
+	m.matchApplicators(p)
 	p.OneOf = m.variants(p, variantList{b.OneOf, b.OneOfNode}, variantList{r.OneOf, r.OneOfNode})
 	p.AnyOf = m.variants(p, variantList{b.AnyOf, b.AnyOfNode}, variantList{r.AnyOf, r.AnyOfNode})
 	return p
@@ -82,4 +80,46 @@ func (m *matcher) wrapUnion(p *SchemaPair) bool {
 		}
 	}
 	return p.Wrapped
+}
+
+// matchApplicators pairs the schema-valued 2019-09/2020-12 keywords whose
+// effect grows with their own strictness, so a change inside them reads
+// like any other (a `contains` item type narrowed is a type narrowed).
+// Presence changes are the rules' business.
+func (m *matcher) matchApplicators(p *SchemaPair) {
+	b, r := p.Base, p.Rev
+	if len(b.PrefixItems)+len(r.PrefixItems) > 0 {
+		n := max(len(b.PrefixItems), len(r.PrefixItems))
+		for i := range n {
+			p.Prefix = append(p.Prefix, m.child(p, position(b, i), position(r, i)))
+		}
+	}
+	both := func(x, y *Schema) *SchemaPair {
+		if x == nil || y == nil {
+			return nil
+		}
+		return m.child(p, x, y)
+	}
+	p.Contains = both(b.Contains, r.Contains)
+	p.PropertyNames = both(b.PropertyNames, r.PropertyNames)
+	p.Then = both(b.Then, r.Then)
+	p.Else = both(b.Else, r.Else)
+	for _, member := range children(b.DepSchemasNode) { // source order: pair IDs stay deterministic
+		name, bs := member.Key, b.DepSchemas[member.Key]
+		if rs, ok := r.DepSchemas[name]; ok {
+			if p.DepSchemas == nil {
+				p.DepSchemas = map[string]*SchemaPair{}
+			}
+			p.DepSchemas[name] = m.child(p, bs, rs)
+		}
+	}
+}
+
+// position is the schema governing tuple position i: its prefixItems entry,
+// else the items schema, else anything.
+func position(s *Schema, i int) *Schema {
+	if i < len(s.PrefixItems) {
+		return s.PrefixItems[i]
+	}
+	return orEmpty(s.Items, s)
 }

@@ -96,6 +96,9 @@ func checkBody(e *emitter, op *diff.OpPair) {
 			e.onOp(op, bodyOptional, changed(b.Node.Get("required"), r.Node), name)
 		}
 		checkMedia(e, op, bp.Media, contentNode(r.Node), reqMediaRemoved, reqMediaAdded)
+		for _, mp := range bp.Media {
+			checkEncoding(e, op, mp, diff.RequestSide)
+		}
 	}
 }
 

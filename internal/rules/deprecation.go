@@ -67,9 +67,9 @@ func checkSunset(e *emitter, op *diff.OpPair) {
 		e.onOp(op, opSunsetInvalid, changed(b.Node.Get("x-sunset"), node), r.Name, quote(r.Sunset))
 		return
 	}
-	if min := e.opts.MinDeprecationDays; min > 0 {
-		if days := daysUntil(e.opts.Now, t); days < min {
-			e.onOp(op, opSunsetTooSoon, changed(b.Node.Get("x-sunset"), node), r.Name, r.Sunset, days, min)
+	if minDays := e.opts.MinDeprecationDays; minDays > 0 {
+		if days := daysUntil(e.opts.Now, t); days < minDays {
+			e.onOp(op, opSunsetTooSoon, changed(b.Node.Get("x-sunset"), node), r.Name, r.Sunset, days, minDays)
 		}
 	}
 }

@@ -28,6 +28,7 @@ type emitter struct {
 	revRoot  *revIndex
 	revOps   []*diff.Operation
 	revDoc   *load.Document
+	baseDoc  *load.Document
 	findings []*finding
 	// schemaHits marks schema pairs that produced findings, so the affects
 	// walk can stop early in clean subtrees.
@@ -36,7 +37,7 @@ type emitter struct {
 
 func newEmitter(res *diff.Result, opts Options) *emitter {
 	return &emitter{
-		opts: opts, revRoot: newRevIndex(res.Base, res.Revision), revOps: res.RevisionAPI.Operations, revDoc: res.Revision,
+		opts: opts, revRoot: newRevIndex(res.Base, res.Revision), revOps: res.RevisionAPI.Operations, revDoc: res.Revision, baseDoc: res.Base,
 		schemaHits: map[*diff.SchemaPair]bool{},
 	}
 }

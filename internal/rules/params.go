@@ -121,6 +121,7 @@ func checkParam(e *emitter, op *diff.OpPair, pp *diff.ParamPair) {
 		e.onOp(op, paramAddedOptional, added(r.Node), r.In, quote(r.Name))
 	default:
 		checkParamChanged(e, op, b, r)
+		checkParamWire(e, op, pp)
 	}
 }
 

@@ -135,6 +135,10 @@ func checkResponses(e *emitter, op *diff.OpPair) {
 			checkStatusRange(e, op, rp)
 			checkMedia(e, op, rp.Media, contentNode(rp.Rev.Node), respMediaRemoved, respMediaAdded)
 			checkHeaders(e, op, rp)
+			checkLinks(e, op, rp)
+			for _, mp := range rp.Media {
+				checkEncoding(e, op, mp, diff.ResponseSide)
+			}
 		}
 	}
 }

@@ -141,6 +141,7 @@ func checkSchema(e *emitter, sp *diff.SchemaPair) {
 	checkRequiredOnly(e, sp)
 	checkAddl(e, sp)
 	checkConstraints(e, sp)
+	checkApplicators(e, sp)
 	checkPattern(e, sp)
 	checkDefault(e, sp)
 	checkVariants(e, sp)
