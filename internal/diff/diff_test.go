@@ -145,3 +145,46 @@ func TestNormalizePath(t *testing.T) {
 	assert.Equal(t, "/a/{}/b/{}", diff.NormalizePath("/a/{id}/b/{name}"))
 	assert.Equal(t, "/plain", diff.NormalizePath("/plain"))
 }
+
+// TestVariantsMatchByDiscriminatorMapping: both components are renamed and
+// reordered, and their properties are equally (dis)similar, so only the
+// discriminator mapping values can pair Card with CardPayment.
+func TestVariantsMatchByDiscriminatorMapping(t *testing.T) {
+	doc := func(first, second, cardName, bankName, cardProp, bankProp string) string {
+		return `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /m:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                oneOf:
+                  - $ref: "#/components/schemas/` + first + `"
+                  - $ref: "#/components/schemas/` + second + `"
+                discriminator:
+                  propertyName: kind
+                  mapping:
+                    card: "#/components/schemas/` + cardName + `"
+                    bank: "#/components/schemas/` + bankName + `"
+components:
+  schemas:
+    ` + cardName + `: {type: object, properties: {kind: {type: string}, ` + cardProp + `: {type: string}}}
+    ` + bankName + `: {type: object, properties: {kind: {type: string}, ` + bankProp + `: {type: string}}}
+`
+	}
+	res := compare(t, doc("Card", "Bank", "Card", "Bank", "pan", "iban"),
+		doc("BankAccount", "CardPayment", "CardPayment", "BankAccount", "token", "account"))
+	var pairs []string
+	for _, sp := range res.Schemas {
+		for _, v := range sp.OneOf {
+			if v.Base != nil && v.Rev != nil {
+				pairs = append(pairs, v.Base.RefName+"→"+v.Rev.RefName)
+			}
+		}
+	}
+	assert.ElementsMatch(t, []string{"Card→CardPayment", "Bank→BankAccount"}, pairs)
+}

@@ -17,12 +17,11 @@ func (m *matcher) variants(parent *SchemaPair, base, rev variantList) []*Variant
 		out = append(out, &VariantPair{Base: base.schemas[i], Rev: rev.schemas[j], BaseSite: base.site(i), RevSite: rev.site(j),
 			Schema: m.child(parent, base.schemas[i], rev.schemas[j])})
 	}
-	for _, key := range []func(*Schema) string{
-		func(s *Schema) string { return s.RefName },
-		func(s *Schema) string { return s.Title },
-	} {
-		matchBy(base.schemas, rev.schemas, usedB, usedR, key, link)
-	}
+	byRef := func(s *Schema) string { return s.RefName }
+	byTitle := func(s *Schema) string { return s.Title }
+	matchBy(base.schemas, rev.schemas, usedB, usedR, byRef, byRef, link)
+	matchBy(base.schemas, rev.schemas, usedB, usedR, mappingKey(parent.Base), mappingKey(parent.Rev), link)
+	matchBy(base.schemas, rev.schemas, usedB, usedR, byTitle, byTitle, link)
 	matchSimilar(base.schemas, rev.schemas, usedB, usedR, link)
 	for i, b := range base.schemas {
 		if !usedB[i] {
@@ -53,14 +52,14 @@ func (v variantList) site(i int) *source.Node {
 
 func single(s *Schema) variantList { return variantList{schemas: []*Schema{s}} }
 
-func matchBy(base, rev []*Schema, usedB, usedR []bool, key func(*Schema) string, link func(i, j int)) {
+func matchBy(base, rev []*Schema, usedB, usedR []bool, keyB, keyR func(*Schema) string, link func(i, j int)) {
 	for i, b := range base {
-		k := key(b)
+		k := keyB(b)
 		if usedB[i] || k == "" {
 			continue
 		}
 		for j, r := range rev {
-			if !usedR[j] && key(r) == k {
+			if !usedR[j] && keyR(r) == k {
 				link(i, j)
 				break
 			}
@@ -122,4 +121,22 @@ func enumText(s *Schema) string {
 		out += v.Value + "\x00"
 	}
 	return out
+}
+
+// mappingKey keys a variant by the discriminator value that selects it in
+// the union's discriminator mapping, so a component renamed behind an
+// unchanged mapping value ("card": Card → "card": CardPayment) still pairs.
+func mappingKey(union *Schema) func(*Schema) string {
+	mapping := union.Discriminator.Get("mapping")
+	return func(v *Schema) string {
+		if v.RefName == "" {
+			return ""
+		}
+		for _, m := range children(mapping) {
+			if m.Kind == source.String && refName(m.Value) == v.RefName {
+				return m.Key
+			}
+		}
+		return ""
+	}
 }

@@ -38,6 +38,15 @@ var (
   base:     {type: integer, format: int32}
   revision: {type: integer, format: int64}`,
 	})
+	formatNarrowed = defSided(sidedSpec{
+		id: "property-format-narrowed", req: report.Breaking, resp: report.NonBreaking,
+		summary: "numeric format narrowed", message: "format of %s narrowed from %s to %s",
+		why: "a request that accepts only 32-bit values rejects the 64-bit ones clients send; a response that emits only 32-bit values still fits clients that store 64 bits",
+		doc: `int64 → int32, double → float.
+
+  base:     {type: integer, format: int64}
+  revision: {type: integer, format: int32}`,
+	})
 	enumValueRemoved = defSided(sidedSpec{
 		id: "property-enum-value-removed", req: report.Breaking, resp: report.NonBreaking,
 		summary: "enum value removed", message: "enum value %[2]s was removed from %[1]s",
@@ -174,8 +183,7 @@ func checkFormat(e *emitter, sp *diff.SchemaPair) {
 	case widenings[[2]string{b.Format, r.Format}]:
 		e.onSchema(sp, formatWidened.on(sp.Side), at(b.FormatNode, r.FormatNode, b, r), what(r), quote(b.Format), quote(r.Format))
 	case widenings[[2]string{r.Format, b.Format}]:
-		// narrowing a numeric format: request tightened, response relaxed
-		e.onSchema(sp, formatChanged.on(sp.Side), at(b.FormatNode, r.FormatNode, b, r), what(r), quote(b.Format), quote(r.Format))
+		e.onSchema(sp, formatNarrowed.on(sp.Side), at(b.FormatNode, r.FormatNode, b, r), what(r), quote(b.Format), quote(r.Format))
 	default:
 		e.onSchema(sp, formatChanged.on(sp.Side), at(b.FormatNode, r.FormatNode, b, r), what(r), quote(b.Format), quote(r.Format))
 	}
