@@ -40,6 +40,9 @@ type DiffOptions struct {
 	// Now is the clock for ignore expiry and x-sunset dates; zero means
 	// the time the diff runs.
 	Now time.Time
+	// Getenv reads the environment (GITHUB_STEP_SUMMARY); nil means
+	// os.Getenv.
+	Getenv func(string) string
 }
 
 // diffFlags are the raw flag values, checked by (*diffFlags).options.
@@ -182,7 +185,7 @@ func runDiff(opts *DiffOptions) error {
 	rep := report.New(report.Tool{Name: "relay", Version: Version()}, base.side(), rev.side(), changes, failOn)
 	rep.Function = opts.Function
 	rep.StaleIgnores = stale
-	if err := writeOutputs(opts.IO, opts.Outputs, rep); err != nil {
+	if err := opts.writeReports(rep, failOn, base, rev); err != nil {
 		return err
 	}
 	if rep.Summary.ExitCode != report.ExitOK {

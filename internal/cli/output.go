@@ -12,6 +12,7 @@ import (
 
 	"github.com/relay-dev/relay/internal/iostreams"
 	"github.com/relay-dev/relay/internal/report"
+	"github.com/relay-dev/relay/internal/rules"
 )
 
 // output is one report to write: a format and where it goes.
@@ -97,13 +98,34 @@ func checkDestinations(outs []output) error {
 	return nil
 }
 
+// rendering is what the renderers need besides the report itself.
+type rendering struct {
+	failOn report.Level
+	sides  []*loaded
+	// sources is filled on first use: only the html format shows snippets,
+	// and reading the contracts again is wasted work for the others.
+	sources map[string][]byte
+}
+
+// writeReports writes every --format, then the GitHub Actions job summary.
+func (opts *DiffOptions) writeReports(rep *report.Report, failOn report.Level, sides ...*loaded) error {
+	if err := writeOutputs(opts.IO, opts.Outputs, rep, &rendering{failOn: failOn, sides: sides}); err != nil {
+		return err
+	}
+	getenv := opts.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	appendStepSummary(opts.IO, opts.Outputs, rep, getenv)
+	return nil
+}
+
 // writeOutputs renders every report before writing any, so a render
 // failure leaves no half-updated set of files behind.
-func writeOutputs(ios *iostreams.IOStreams, outs []output, rep *report.Report) error {
+func writeOutputs(ios *iostreams.IOStreams, outs []output, rep *report.Report, rc *rendering) error {
 	rendered := make([][]byte, len(outs))
 	for i, o := range outs {
-		color := o.Path == "" && o.Format == defaultFormat && ios.IsStdoutTTY() && ios.ColorEnabled()
-		r, err := report.Lookup(o.Format, report.Options{Color: color})
+		r, err := report.Lookup(o.Format, rc.options(ios, o))
 		if err != nil {
 			return err
 		}
@@ -119,6 +141,96 @@ func writeOutputs(ios *iostreams.IOStreams, outs []output, rep *report.Report) e
 		}
 	}
 	return nil
+}
+
+// options fills only what the output's format reads.
+func (rc *rendering) options(ios *iostreams.IOStreams, o output) report.Options {
+	opts := report.Options{FailOn: rc.failOn}
+	switch o.Format {
+	case "text":
+		opts.Color = o.Path == "" && ios.IsStdoutTTY() && ios.ColorEnabled()
+	case "html":
+		if rc.sources == nil {
+			rc.sources = sourcesOf(rc.sides)
+		}
+		opts.Sources = rc.sources
+	case "sarif":
+		opts.Rules = catalogRules()
+	}
+	return opts
+}
+
+// catalogRules adapts the rule catalog for the report package, which
+// cannot import it (rules imports report).
+func catalogRules() []report.RuleMeta {
+	all := rules.All()
+	out := make([]report.RuleMeta, len(all))
+	for i, r := range all {
+		out[i] = report.RuleMeta{ID: r.ID, Summary: r.Summary, Doc: r.Doc, Level: r.Level}
+	}
+	return out
+}
+
+// sourcesOf collects the text of every file both sides loaded, keyed by the
+// display path the report's locations use. The loader keeps no bytes, so
+// files are read again through the file system they were loaded from: a
+// git base shows that commit's text, not today's file. A file that cannot
+// be read again (or was fetched over http) is shown without a snippet.
+func sourcesOf(sides []*loaded) map[string][]byte {
+	out := map[string][]byte{}
+	for _, s := range sides {
+		if s == nil || s.doc == nil {
+			continue
+		}
+		for _, f := range s.doc.Files {
+			p, local := s.doc.Paths[f]
+			switch {
+			case f == s.doc.Main && s.data != nil:
+				out[f.Path] = s.data
+			case local && s.fsys != nil:
+				if b, err := fs.ReadFile(s.fsys, p); err == nil {
+					out[f.Path] = b
+				}
+			}
+		}
+	}
+	return out
+}
+
+// stepSummaryEnv names the file GitHub Actions renders as the job summary.
+const stepSummaryEnv = "GITHUB_STEP_SUMMARY"
+
+// appendStepSummary adds the markdown report to the job summary when the
+// github format is selected inside GitHub Actions: annotations say where,
+// the summary says how much. The reports are written by then, so a summary
+// that cannot be written is a warning, not a failure that would hide the
+// verdict's exit code.
+func appendStepSummary(ios *iostreams.IOStreams, outs []output, rep *report.Report, getenv func(string) string) {
+	path := getenv(stepSummaryEnv)
+	if path == "" || !slices.ContainsFunc(outs, func(o output) bool { return o.Format == "github" }) {
+		return
+	}
+	var buf bytes.Buffer
+	err := report.Markdown{}.Render(&buf, rep)
+	if err == nil {
+		err = appendFile(path, buf.Bytes())
+	}
+	if err != nil {
+		fmt.Fprintf(ios.ErrOut, "relay: warning: cannot append the markdown summary to $%s (%s): %v\n", stepSummaryEnv, path, pathErrCause(err))
+	}
+}
+
+// appendFile appends: other steps' tools write to the same summary file.
+func appendFile(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		_ = f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func writeOutput(ios *iostreams.IOStreams, o output, data []byte) error {

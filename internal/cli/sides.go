@@ -152,6 +152,10 @@ func parseRevisionSpec(s string) (sideSpec, error) {
 type loaded struct {
 	doc     *load.Document
 	display string
+	// fsys and data are what the loader read from; the html report reads
+	// the files again through them for its snippets.
+	fsys fs.FS
+	data []byte
 }
 
 func (l *loaded) side() report.Side {
@@ -181,7 +185,7 @@ func (o *DiffOptions) load(s sideSpec, role string) (*loaded, error) {
 	if err != nil {
 		return nil, loadError(err, role, lo.Display)
 	}
-	return &loaded{doc: doc, display: lo.Display}, nil
+	return &loaded{doc: doc, display: lo.Display, fsys: lo.FS, data: lo.Data}, nil
 }
 
 // loadError makes sure the message names the side that failed. Errors in

@@ -5,10 +5,34 @@ import (
 	"strings"
 )
 
-// Options are the renderer settings decided by the CLI.
+// Options are the renderer settings decided by the CLI. Each field is read
+// by the formats named in its comment and ignored by the rest, so one value
+// can be handed to every renderer.
 type Options struct {
 	// Color enables ANSI colour in the text format (only ever on a TTY).
 	Color bool
+	// LinkBase, when set, is a URL prefix that markdown turns locations
+	// into links with: LinkBase + file + "#L" + line.
+	LinkBase string
+	// Sources holds the contracts' text keyed by Location.File; the html
+	// format shows a few lines around each location it finds here.
+	Sources map[string][]byte
+	// Rules is the rule catalog. SARIF lists it as tool.driver.rules; the
+	// report package cannot import the catalog itself (rules imports report).
+	Rules []RuleMeta
+	// FailOn is the lowest level that fails a JUnit testcase; the zero value
+	// means Breaking, like `--fail-on`.
+	FailOn Level
+}
+
+// RuleMeta is what a renderer may say about a rule of the catalog.
+type RuleMeta struct {
+	ID      string
+	Summary string
+	Doc     string
+	// Level is the rule's level in the catalog; a finding's own level can
+	// differ (severity overrides in .relay.yaml, stability levels).
+	Level Level
 }
 
 var formats = []string{"json", "text", "markdown", "html", "sarif", "junit", "github", "gitlab", "yaml"}
@@ -24,12 +48,19 @@ func Lookup(name string, opts Options) (Renderer, error) {
 	case "yaml":
 		return YAML{}, nil
 	case "text":
-		return Text(opts), nil
-	}
-	for _, f := range formats {
-		if f == name {
-			return nil, fmt.Errorf("format %q is not available yet", name)
-		}
+		return Text{Color: opts.Color}, nil
+	case "markdown":
+		return Markdown{LinkBase: opts.LinkBase}, nil
+	case "html":
+		return HTML{Sources: opts.Sources}, nil
+	case "sarif":
+		return SARIF{Rules: opts.Rules}, nil
+	case "junit":
+		return JUnit{FailOn: opts.FailOn}, nil
+	case "github":
+		return GitHub{}, nil
+	case "gitlab":
+		return GitLab{}, nil
 	}
 	return nil, fmt.Errorf("unknown format %q (want one of: %s)", name, strings.Join(formats, ", "))
 }

@@ -30,18 +30,24 @@ func moduleRoot(t *testing.T) string {
 	}
 }
 
-// reportSchema compiles contracts/report.schema.json; the compiler gets no
-// loader for remote URLs, so validation never touches the network.
+// reportSchema compiles contracts/report.schema.json.
 func reportSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	f, err := os.Open(filepath.Join(moduleRoot(t), "contracts", "report.schema.json"))
+	return contractSchema(t, "report.schema.json")
+}
+
+// contractSchema compiles one schema of contracts/; the compiler gets no
+// loader for remote URLs, so validation never touches the network.
+func contractSchema(t *testing.T, name string) *jsonschema.Schema {
+	t.Helper()
+	f, err := os.Open(filepath.Join(moduleRoot(t), "contracts", name))
 	require.NoError(t, err)
 	defer f.Close()
 	doc, err := jsonschema.UnmarshalJSON(f)
 	require.NoError(t, err)
 	c := jsonschema.NewCompiler()
-	require.NoError(t, c.AddResource("report.schema.json", doc))
-	s, err := c.Compile("report.schema.json")
+	require.NoError(t, c.AddResource(name, doc))
+	s, err := c.Compile(name)
 	require.NoError(t, err)
 	return s
 }

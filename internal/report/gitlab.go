@@ -1,0 +1,68 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+	"strings"
+)
+
+// GitLab renders a GitLab Code Quality report (contracts/gitlab-codequality.schema.json
+// holds the fields GitLab reads): a JSON array with one issue per change,
+// shown in the merge request widget and diff.
+type GitLab struct{}
+
+// gitlabSeverity maps levels onto Code Quality severities (info, minor,
+// major, critical, blocker). GitLab has no "non-breaking": additive changes
+// are worth seeing in the widget but are not problems, hence info.
+var gitlabSeverity = map[Level]string{Breaking: "critical", Warning: "major", NonBreaking: "info", Info: "info"}
+
+type gitlabIssue struct {
+	Description string         `json:"description"`
+	CheckName   string         `json:"check_name"`
+	Fingerprint string         `json:"fingerprint"`
+	Severity    string         `json:"severity"`
+	Location    gitlabLocation `json:"location"`
+}
+
+type gitlabLocation struct {
+	Path  string      `json:"path"`
+	Lines gitlabLines `json:"lines"`
+}
+
+type gitlabLines struct {
+	Begin int `json:"begin"`
+}
+
+// Render writes the array; GitLab drops issues whose fingerprint repeats,
+// so fingerprints are unique within the report.
+func (GitLab) Render(w io.Writer, r *Report) error {
+	fps := fingerprints(r.Changes)
+	issues := make([]gitlabIssue, 0, len(r.Changes))
+	for i, c := range r.Changes {
+		issues = append(issues, gitlabIssueFor(c, fps[i]))
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(issues)
+}
+
+func gitlabIssueFor(c Change, fingerprint string) gitlabIssue {
+	desc := c.Message
+	if c.Operation != "" {
+		desc = c.Operation + ": " + desc
+	}
+	sev, ok := gitlabSeverity[c.Level]
+	if !ok {
+		sev = "minor"
+	}
+	return gitlabIssue{
+		Description: desc, CheckName: c.ID, Fingerprint: fingerprint, Severity: sev,
+		Location: gitlabLocation{
+			// GitLab matches paths against the repository tree: forward
+			// slashes, no leading "./".
+			Path:  strings.TrimPrefix(strings.ReplaceAll(c.Revision.File, `\`, "/"), "./"),
+			Lines: gitlabLines{Begin: max(c.Revision.Line, 1)},
+		},
+	}
+}

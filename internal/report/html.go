@@ -1,0 +1,183 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io"
+	"sort"
+	"strings"
+)
+
+// HTML renders one self-contained page for people: the verdict and counts,
+// filters by level, operation and text, and one entry per change with the
+// lines around its base and revision locations. Styles and script are
+// inline and nothing is loaded from the network, so the page works as a CI
+// artifact opened offline. html/template escapes every value by context.
+type HTML struct {
+	// Sources holds file contents keyed by Location.File; a location whose
+	// file is missing (or whose line is out of range) is shown without a
+	// snippet.
+	Sources map[string][]byte
+}
+
+// snippetContext is how many lines are shown above and below a location.
+const snippetContext = 3
+
+// maxSnippetLine bounds a shown line, in runes: a minified JSON contract is
+// one line of megabytes, which must not be copied into the page per change.
+const maxSnippetLine = 160
+
+type htmlPage struct {
+	Title, Headline, Function, Base, Revision string
+	ExitCode                                  int
+	Counts                                    []htmlCount
+	Operations                                []string
+	Changes                                   []htmlChange
+	StaleIgnores                              int
+}
+
+type htmlCount struct {
+	Level Level
+	N     int
+}
+
+type htmlChange struct {
+	Change
+	// Ops is a JSON array of the operations the change reaches, read by the
+	// operation filter.
+	Ops                string
+	BaseLoc, RevLoc    string
+	BaseSnip, RevSnip  []snippetLine
+	AffectsText        string
+	AffectsMoreThanOne bool
+}
+
+type snippetLine struct {
+	N    int
+	Text string
+	Hit  bool
+}
+
+// Render writes the page.
+func (h HTML) Render(w io.Writer, r *Report) error {
+	return htmlTemplate.Execute(w, h.page(r))
+}
+
+func (h HTML) page(r *Report) htmlPage {
+	p := htmlPage{
+		Headline: "relay: " + headline(r.Summary), Function: r.Function, ExitCode: r.Summary.ExitCode,
+		Base: sideText(r.Base), Revision: sideText(r.Revision), StaleIgnores: len(r.StaleIgnores),
+	}
+	p.Title = p.Headline
+	if r.Function != "" {
+		p.Title += " — " + r.Function
+	}
+	for _, l := range Levels {
+		p.Counts = append(p.Counts, htmlCount{Level: l, N: levelCount(r.Summary, l)})
+	}
+	src := sourceLines{raw: h.Sources, split: map[string][]string{}}
+	opSet := map[string]bool{}
+	for _, c := range bySeverity(r.Changes) {
+		hc := htmlChange{Change: c, RevLoc: locText(c.Revision), RevSnip: src.snippet(c.Revision)}
+		if c.Base != nil {
+			hc.BaseLoc, hc.BaseSnip = locText(*c.Base), src.snippet(*c.Base)
+		}
+		ops := changeOps(c)
+		for _, o := range ops {
+			opSet[o] = true
+		}
+		hc.Ops = jsonStrings(ops)
+		hc.AffectsMoreThanOne = len(c.Affects) > 1
+		hc.AffectsText = strings.Join(c.Affects, ", ")
+		p.Changes = append(p.Changes, hc)
+	}
+	for o := range opSet {
+		p.Operations = append(p.Operations, o)
+	}
+	sort.Strings(p.Operations)
+	return p
+}
+
+// changeOps is what the operation filter matches: every operation the
+// change affects, or "document" for document-level changes.
+func changeOps(c Change) []string {
+	switch {
+	case len(c.Affects) > 0:
+		return c.Affects
+	case c.Operation != "":
+		return []string{c.Operation}
+	}
+	return []string{"document"}
+}
+
+func jsonStrings(ss []string) string {
+	b, err := json.Marshal(ss)
+	if err != nil { // strings always marshal; keep the filter working regardless
+		return "[]"
+	}
+	return string(b)
+}
+
+func locText(l Location) string { return fmt.Sprintf("%s:%d:%d", l.File, l.Line, l.Column) }
+
+// sourceLines splits each source file once, however many changes point
+// into it.
+type sourceLines struct {
+	raw   map[string][]byte
+	split map[string][]string
+}
+
+func (s sourceLines) lines(file string) []string {
+	if ls, ok := s.split[file]; ok {
+		return ls
+	}
+	data, ok := s.raw[file]
+	var ls []string
+	if ok {
+		text := strings.TrimPrefix(string(data), "\ufeff")
+		// The final newline ends the last line rather than starting one more.
+		text = strings.TrimSuffix(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
+		ls = strings.Split(text, "\n")
+	}
+	s.split[file] = ls
+	return ls
+}
+
+// snippet returns the lines around l, or nil when the file or line is
+// unknown.
+func (s sourceLines) snippet(l Location) []snippetLine {
+	ls := s.lines(l.File)
+	if l.Line < 1 || l.Line > len(ls) {
+		return nil
+	}
+	from, to := max(1, l.Line-snippetContext), min(len(ls), l.Line+snippetContext)
+	out := make([]snippetLine, 0, to-from+1)
+	for n := from; n <= to; n++ {
+		col := 1
+		if n == l.Line {
+			col = l.Column
+		}
+		out = append(out, snippetLine{N: n, Text: clipLine(ls[n-1], col), Hit: n == l.Line})
+	}
+	return out
+}
+
+// clipLine shortens a long line to a window that includes column col.
+func clipLine(line string, col int) string {
+	rs := []rune(line)
+	if len(rs) <= maxSnippetLine {
+		return line
+	}
+	start := max(0, min(col-1-maxSnippetLine/4, len(rs)-maxSnippetLine))
+	out := string(rs[start : start+maxSnippetLine])
+	if start > 0 {
+		out = "…" + out
+	}
+	if start+maxSnippetLine < len(rs) {
+		out += "…"
+	}
+	return out
+}
+
+var htmlTemplate = template.Must(template.New("report").Parse(htmlSource))

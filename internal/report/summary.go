@@ -1,0 +1,99 @@
+package report
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// The helpers in this file are shared by the formats that summarise a
+// report in a sentence (markdown, html, github) or need a stable identity
+// per change (sarif, gitlab), so those formats agree with each other.
+
+// headline is the verdict in words, the same in every format that has one.
+func headline(s Summary) string {
+	switch Level(s.Verdict) {
+	case Breaking:
+		return plural(s.Breaking, "breaking change")
+	case Warning:
+		return plural(s.Warning, "warning") + ", nothing breaking"
+	case NonBreaking:
+		return plural(s.NonBreaking, "non-breaking change") + ", nothing breaking"
+	case Info:
+		return fmt.Sprintf("no changes above info (%d info)", s.Info)
+	}
+	return "no contract changes"
+}
+
+// countsText is "1 breaking, 1 warning, 1 non-breaking, 2 info".
+func countsText(s Summary) string {
+	return fmt.Sprintf("%d breaking, %d warning, %d non-breaking, %d info", s.Breaking, s.Warning, s.NonBreaking, s.Info)
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// levelCount reads one level's count from the summary.
+func levelCount(s Summary, l Level) int {
+	switch l {
+	case Breaking:
+		return s.Breaking
+	case Warning:
+		return s.Warning
+	case NonBreaking:
+		return s.NonBreaking
+	case Info:
+		return s.Info
+	}
+	return 0
+}
+
+// bySeverity returns a copy of the changes, most severe first. New already
+// sorts, but a renderer must not depend on how its Report was built.
+func bySeverity(cs []Change) []Change {
+	out := append([]Change(nil), cs...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Level.Rank() > out[j].Level.Rank() })
+	return out
+}
+
+// fingerprints gives every change a stable identity for code-scanning and
+// code-quality tools, which track findings across runs by it. It hashes the
+// rule, operation and pointer — never line numbers, so reformatting a
+// contract does not reopen every finding. Changes that share all three are
+// told apart by their message, and as a last resort by their order.
+func fingerprints(cs []Change) []string {
+	plain := make([]string, len(cs))
+	count := map[string]int{}
+	for i, c := range cs {
+		plain[i] = hashParts(c.ID, c.Operation, c.Pointer)
+		count[plain[i]]++
+	}
+	out := make([]string, len(cs))
+	seen := map[string]int{}
+	for i, c := range cs {
+		fp := plain[i]
+		if count[fp] > 1 {
+			fp = hashParts(c.ID, c.Operation, c.Pointer, c.Message)
+		}
+		seen[fp]++
+		if n := seen[fp]; n > 1 {
+			fp = hashParts(fp, strconv.Itoa(n))
+		}
+		out[i] = fp
+	}
+	return out
+}
+
+// hashParts is a 128-bit hex digest of the parts; NUL separators keep
+// ("a", "bc") and ("ab", "c") apart.
+func hashParts(parts ...string) string {
+	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
+	return hex.EncodeToString(sum[:16])
+}
