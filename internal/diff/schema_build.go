@@ -83,6 +83,7 @@ func (c *schemaCache) fill(s *Schema, n *source.Node) {
 	c.fillTypes(s, n)
 	c.fillObject(s, n)
 	c.fillArray(s, n)
+	foldNullUnion(s)
 	c.fillBounds(s, n)
 	c.fillMeta(s, n)
 	c.fillApplicators(s, n)
@@ -90,8 +91,15 @@ func (c *schemaCache) fill(s *Schema, n *source.Node) {
 		mergeInto(s, c.get(t))
 		s.RefName = refName(n.Str("$ref"))
 	}
+	explicitNull, nullNode := s.Nullable, s.NullNode
 	for _, part := range children(n.Get("allOf")) {
 		mergeInto(s, c.get(part))
+	}
+	if explicitNull && !s.Nullable && c.dialect != DialectOAS31 {
+		// `allOf: [$ref: X], nullable: true` is the 3.0 idiom for a nullable
+		// reference (and what 3.1 upgrades turn into anyOf [X, null]); read
+		// it as meant rather than as an intersection that drops null.
+		s.Nullable, s.NullNode = true, nullNode
 	}
 }
 
@@ -290,4 +298,39 @@ func (c *schemaCache) sub(n *source.Node, key string) (*Schema, *source.Node) {
 		return c.get(v), v
 	}
 	return nil, nil
+}
+
+// foldNullUnion reads `anyOf: [X, {type: 'null'}]` (or oneOf) as X plus
+// null: it is how 3.1 spells a nullable X, and what 3.0 → 3.1 upgrades
+// write for a nullable $ref, so the upgrade is not a variant change. An X
+// still being built (a schema that refers to itself through the union)
+// stays a union: there is no content to fold yet.
+func foldNullUnion(s *Schema) {
+	for _, list := range []*[]*Schema{&s.OneOf, &s.AnyOf} {
+		vs := *list
+		if len(vs) != 2 {
+			continue
+		}
+		for i, null := range vs {
+			x := vs[1-i]
+			if !nullOnly(null) || nullOnly(x) || x.building {
+				continue
+			}
+			s.OneOf, s.OneOfNode, s.AnyOf, s.AnyOfNode = nil, nil, nil, nil
+			mergeInto(s, x)
+			if s.RefName == "" {
+				s.RefName = x.RefName
+			}
+			if !s.Typed() { // X types by its keywords alone: make that explicit so null can join it
+				s.Types, s.TypeNode = s.Admits()&^TNull, null.TypeNode
+			}
+			s.Nullable, s.NullNode = true, null.TypeNode
+			return
+		}
+	}
+}
+
+// nullOnly reports whether a schema admits exactly null.
+func nullOnly(s *Schema) bool {
+	return s.TypeNode != nil && s.Types&^TNull == 0 && (s.Types&TNull != 0 || s.Nullable) && len(s.Props) == 0 && s.Enum == nil
 }
