@@ -22,6 +22,7 @@ var enginePackages = []string{
 	"internal/diff",
 	"internal/rules",
 	"internal/report",
+	"internal/registry", // subpackages (filestore, registrytest) included
 }
 
 const cobra = "github.com/spf13/cobra"
