@@ -5,7 +5,6 @@
 package diff
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/relay-dev/relay/internal/load"
@@ -22,6 +21,8 @@ type Options struct {
 	// operations matching MatchPath, and none matching ExcludePath, are
 	// compared. Empty means no filter.
 	MatchPath, ExcludePath string
+	// SchemaRole is the side a bare JSON Schema is judged on; "" is input.
+	SchemaRole SchemaRole
 }
 
 // keep filters operations by path and re-keys them after stripping prefixes.
@@ -52,24 +53,24 @@ type Result struct {
 	Schemas []*SchemaPair
 }
 
-// Compare matches base against revision. Both must be HTTP contracts
-// (OpenAPI 3.x or Swagger 2.0; the two may be mixed).
+// Compare matches base against revision. Both must be of the same family
+// (see Family: OpenAPI 3.x and Swagger 2.0 may be mixed, as may AsyncAPI 2
+// and 3); kinds.go says how each kind maps onto the model.
 func Compare(base, revision *load.Document, opts Options) (*Result, error) {
-	for _, d := range []*load.Document{base, revision} {
-		if d.Kind != load.OpenAPI && d.Kind != load.Swagger {
-			return nil, fmt.Errorf("%s: diffing %s contracts is not supported yet", d.Main.Path, d.Kind)
-		}
+	if err := sameFamily(base, revision); err != nil {
+		return nil, err
 	}
-	b, err := BuildAPI(base)
+	b, err := buildFor(base, opts)
 	if err != nil {
 		return nil, err
 	}
-	r, err := BuildAPI(revision)
+	r, err := buildFor(revision, opts)
 	if err != nil {
 		return nil, err
 	}
 	b.Operations = opts.keep(b.Operations, opts.StripPrefixBase)
 	r.Operations = opts.keep(r.Operations, opts.StripPrefixRevision)
+	alignKinds(b, r, opts)
 	m := &matcher{base: b, rev: r, memo: map[pairKey]*SchemaPair{}}
 	res := &Result{Base: base, Revision: revision, BaseAPI: b, RevisionAPI: r}
 	res.Operations = m.ops()

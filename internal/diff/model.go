@@ -33,11 +33,16 @@ func (d Side) String() string {
 // OpKind distinguishes the provider's operations from what it sends.
 type OpKind uint8
 
-// The operation kinds.
+// The operation kinds. Part, Send and Receive are the non-HTTP kinds (see
+// kinds.go): one part of a function contract or a bare JSON Schema, and one
+// AsyncAPI operation.
 const (
 	HTTP OpKind = iota
 	Webhook
 	Callback
+	Part
+	Send
+	Receive
 )
 
 // API is the comparison model of an OpenAPI 3.x or Swagger 2.0 document.
@@ -61,12 +66,16 @@ type Server struct {
 	Node *source.Node
 }
 
-// Operation is one HTTP method on one path, a webhook, or a callback.
+// Operation is one HTTP method on one path, a webhook, or a callback; or,
+// for the other kinds, one part of a contract or one AsyncAPI operation.
 type Operation struct {
-	Kind   OpKind
-	Method string // upper case
-	// Path is the template as written, the webhook name, or the callback
-	// expression.
+	Kind OpKind
+	// Method is the HTTP method, upper case; for a Part its family (INPUT,
+	// OUTPUT, ERROR, EVENT, SCHEMA, DEFINITION), for Send/Receive SEND or
+	// RECEIVE.
+	Method string
+	// Path is the template as written, the webhook name, the callback
+	// expression, a part's name, or an AsyncAPI channel's address.
 	Path string
 	// Name is how the report names it: "GET /pets/{petId}", "webhook newPet",
 	// "callback onEvent POST {$request.body#/url} (POST /subscribe)".
@@ -85,14 +94,25 @@ type Operation struct {
 	Deprecated   bool
 	// Sunset is the x-sunset date (YYYY-MM-DD) when given.
 	Sunset string
+	// PartSide is the side a Part's schema is on: request for data others
+	// send (a function's input), response for what it emits.
+	PartSide Side
+	// Async is what a Send or Receive operation adds: channel, id and
+	// messages (kinds_asyncapi.go). Its messages' payloads and headers are
+	// also the Body's media, so the pair graph compares them.
+	Async *AsyncOp
 }
 
 // RequestSide is the side of the data this operation receives: request for
 // the provider's own operations, flipped for webhooks and callbacks, which
-// the provider sends.
+// the provider sends. Parts carry their own side; an AsyncAPI application
+// receives like a provider and sends like a webhook.
 func (o *Operation) RequestSide() Side {
-	if o.Kind == HTTP {
+	switch o.Kind {
+	case HTTP, Receive:
 		return RequestSide
+	case Part:
+		return o.PartSide
 	}
 	return ResponseSide
 }

@@ -34,6 +34,8 @@ type loader struct {
 	pending []*source.File          // loaded files whose refs are not resolved yet
 	order   []*source.Node          // objects holding a $ref, in resolution order
 	fetcher *fetcher                // created on the first remote fetch
+	ids     *idIndex                // JSON Schema kinds: $id-based resolution (ids.go)
+	opaque  map[*source.Node]bool   // AsyncAPI subtrees compared as written, never loaded (asyncapi.go)
 }
 
 func newLoader(opts Options) *loader {
@@ -68,6 +70,7 @@ func (l *loader) load() (*Document, *source.Error) {
 		func() *source.Error { return sniff(l.doc, l.opts.Kind) },
 		func() *source.Error { return lint(main) },
 		l.resolveAll,
+		func() *source.Error { return checkContract(l.doc) },
 	} {
 		if e := step(); e != nil {
 			return nil, e

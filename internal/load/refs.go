@@ -12,10 +12,16 @@ import (
 // files as they are met (so Files is in first-reference order), then
 // rejects $ref chains that loop without reaching content.
 func (l *loader) resolveAll() *source.Error {
+	if l.doc.Kind == JSONSchema || l.doc.Kind == Function {
+		l.ids = newIDIndex(idKeyword(l.doc))
+	}
 	l.pending = []*source.File{l.doc.Main}
 	for len(l.pending) > 0 {
 		f := l.pending[0]
 		l.pending = l.pending[1:]
+		if l.doc.Kind == AsyncAPI {
+			l.markOpaque(f)
+		}
 		if e := walkKeywords(f.Root, "", l.resolveObject(f)); e != nil {
 			return e
 		}
@@ -27,7 +33,7 @@ func (l *loader) resolveAll() *source.Error {
 func (l *loader) resolveObject(f *source.File) func(*source.Node) *source.Error {
 	return func(obj *source.Node) *source.Error {
 		ref := obj.Get("$ref")
-		if ref == nil || ref.Kind != source.String {
+		if ref == nil || ref.Kind != source.String || l.insideOpaque(obj) {
 			return nil
 		}
 		t, e := l.resolve(f, ref)
@@ -42,6 +48,11 @@ func (l *loader) resolveObject(f *source.File) func(*source.Node) *source.Error 
 
 // resolve finds the node a $ref string points at, loading its file first.
 func (l *loader) resolve(from *source.File, ref *source.Node) (*source.Node, *source.Error) {
+	if l.ids != nil {
+		if t, handled, e := l.resolveByID(from, ref); handled {
+			return t, e
+		}
+	}
 	loc, frag, _ := strings.Cut(ref.Value, "#")
 	target := from
 	if loc != "" {

@@ -69,7 +69,7 @@ func detect(root *source.Node) (detection, *source.Error) {
 			return hasVersionPrefix(v, "2") || hasVersionPrefix(v, "3.0") || hasVersionPrefix(v, "3.1")
 		})
 	}
-	if fn := root.Get("function"); fn != nil && (root.Has("input") || root.Has("output")) {
+	if fn := root.Get("function"); fn != nil && (root.Has("input") || root.Has("output") || root.Has("relay")) {
 		return detection{kind: Function, marker: fn}, nil
 	}
 	if n := root.Get("$schema"); n != nil {

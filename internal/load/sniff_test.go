@@ -22,10 +22,11 @@ func TestSniff(t *testing.T) {
 		{"asyncapi 3", "a.yaml", "asyncapi: 3.0.0\n", "", AsyncAPI, "3.0.0", ""},
 		{"json schema", "a.json", `{"$schema": "http://json-schema.org/draft-07/schema#", "version": 3}`, "", JSONSchema,
 			"http://json-schema.org/draft-07/schema#", ""},
-		{"function", "a.yml", "function: my-team/payments\nversion: 1.0\ninput: {type: object}\n", "", Function, "", "1.0"},
-		{"function output only", "a.yml", "function: f\noutput: {}\nversion: '2.0.1'\n", "", Function, "", "2.0.1"},
+		{"function", "a.yml", "function: my-team/payments\nversion: 1.0.0\ninput: {type: object}\n", "", Function, "", "1.0.0"},
+		{"function output only", "a.yml", "function: t/f\noutput: {}\nversion: '2.0.1'\n", "", Function, "", "2.0.1"},
+		{"function marker only", "a.yml", "function: t/f\nrelay: function/v1\nevents: {e: {}}\n", "", Function, "", ""},
 		{"forced jsonschema", "a.yaml", "type: object\n", JSONSchema, JSONSchema, "", ""},
-		{"forced function", "a.yaml", "input: {}\n", Function, Function, "", ""},
+		{"forced function", "a.yaml", "function: t/f\nrelay: function/v1\n", Function, Function, "", ""},
 		{"agreeing kind", "a.yaml", "openapi: 3.1.1\n", OpenAPI, OpenAPI, "3.1.1", ""},
 		{"null version", "a.yaml", "openapi: 3.1.1\ninfo: {version: ~}\n", "", OpenAPI, "3.1.1", ""},
 	} {
@@ -48,7 +49,7 @@ func TestSniffErrors(t *testing.T) {
 	requireSourceError(t, err, "a.yaml", 1, 10, `version field "$schema" must be a string, got number`)
 	_, err = loadString("a.yaml", "function: f\ninput: {}\n", withKind(OpenAPI))
 	requireSourceError(t, err, "a.yaml", 1, 1, `"function" field marks it as function, which contradicts --kind openapi`)
-	_, err = loadString("a.yaml", "function: f\ninput: {}\nversion: [1]\n")
+	_, err = loadString("a.yaml", "function: t/f\ninput: {}\nversion: [1]\n")
 	requireSourceError(t, err, "a.yaml", 3, 10, `version field "version" must be a string, got array`)
 	_, err = loadString("a.yaml", "type: object\n", withKind("graphql"))
 	requireSourceError(t, err, "a.yaml", 1, 1, `unknown contract kind "graphql"`)

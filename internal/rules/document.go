@@ -64,12 +64,14 @@ existing credentials are sent the wrong way.
 var schemeFields = []string{"type", "in", "name", "scheme", "openIdConnectUrl", "flow", "tokenUrl", "authorizationUrl"}
 
 func checkDocument(e *emitter, res *diff.Result) {
+	checkKindDocument(e, res)
 	checkSchemes(e, res)
 	checkServers(e, res.BaseAPI.Servers, res.RevisionAPI.Servers, res.RevisionAPI)
+	info := orNode(res.RevisionAPI.Info, res.Revision.Main.Root) // a revision without info loses it at its root
 	for _, k := range []string{"title", "version", "description", "contact", "license", "termsOfService"} {
 		b, r := res.BaseAPI.Info.Get(k), res.RevisionAPI.Info.Get(k)
 		if !sameValue(b, r) {
-			e.onDoc(infoChanged, changedOrGone(b, r, res.RevisionAPI.Info), k)
+			e.onDoc(infoChanged, changedOrGone(b, r, info), k)
 		}
 	}
 }

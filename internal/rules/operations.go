@@ -76,6 +76,10 @@ code that calls the old method name, although the wire format is unchanged.
 )
 
 func checkOperation(e *emitter, op *diff.OpPair) {
+	if isKindOp(op) {
+		checkKindOperation(e, op) // parts and AsyncAPI operations: kinds.go
+		return
+	}
 	switch {
 	case op.Rev == nil:
 		checkOpRemoved(e, op)

@@ -41,7 +41,7 @@ func classify(t *testing.T, dir string) []report.Change {
 	t.Helper()
 	base := loadOne(t, dir, "base")
 	rev := loadOne(t, dir, "revision")
-	res, err := diff.Compare(base, rev, diff.Options{})
+	res, err := diff.Compare(base, rev, fixtureDiffOptions(t, dir))
 	require.NoError(t, err)
 	return rules.Classify(res, fixtureOptions(t, dir))
 }
@@ -70,6 +70,7 @@ func fixtureOptions(t *testing.T, dir string) rules.Options {
 			n, err := strconv.Atoi(val)
 			require.NoError(t, err)
 			opts.MinDeprecationDays = n
+		case "schema-role": // a diff option, read by fixtureDiffOptions
 		default:
 			t.Fatalf("%s/options.txt: unknown key %q", dir, key)
 		}
