@@ -69,6 +69,11 @@ type Store interface {
 	// VerifyAudit recomputes the hash chain and returns ErrTampered naming
 	// the first event that does not match.
 	VerifyAudit(ctx context.Context) error
+	// Note appends an event that changes no version, such as
+	// ActionNotifyFailed, to the audit trail of an existing version. The
+	// status-changing and publish actions are refused: they have their
+	// own methods, which check the transition.
+	Note(ctx context.Context, function, version, actor string, action Action, detail string) error
 	// Close releases the backend's resources.
 	Close() error
 }
@@ -120,4 +125,14 @@ func (c Clock) Stamp() time.Time {
 		now = c
 	}
 	return now().UTC().Truncate(time.Microsecond)
+}
+
+// CheckNote refuses the actions Note must not record: those that publish
+// or change a status would bypass their checks.
+func CheckNote(function, version string, action Action) error {
+	switch action {
+	case ActionNotifyFailed:
+		return nil
+	}
+	return Errorf(ErrInvalid, "%s: %q cannot be recorded as a note; it changes the version and has its own command", Ref(function, version), action)
 }

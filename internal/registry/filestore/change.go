@@ -88,3 +88,23 @@ func (c change) validate() error {
 func sameActor(a, b string) bool {
 	return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
 }
+
+// Note appends an event that changes no version.
+func (s *Store) Note(ctx context.Context, function, version, actor string, action registry.Action, detail string) error {
+	if err := checkRef(function, version); err != nil {
+		return err
+	}
+	if err := registry.CheckNote(function, version, action); err != nil {
+		return err
+	}
+	_, err := s.write(ctx, function, version, false, func(sess *session) (registry.Version, error) {
+		v := sess.st.versions[version]
+		if v == nil {
+			return registry.Version{}, notFound(sess.st, version)
+		}
+		e := registry.Event{Time: s.clock.Stamp(), Actor: actor, Action: action, Function: function, Version: version, Detail: detail}
+		_, err := sess.commit(ctx, e)
+		return *v, err
+	})
+	return err
+}

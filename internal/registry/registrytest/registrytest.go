@@ -48,6 +48,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("ActiveConflict", func(t *testing.T) { testActiveConflict(t, h) })
 	t.Run("ConcurrentPublishApprove", func(t *testing.T) { testConcurrent(t, h) })
 	t.Run("ConcurrentSameVersion", func(t *testing.T) { testConcurrentSame(t, h) })
+	t.Run("Note", func(t *testing.T) { testNote(t, h) })
 }
 
 // Clock is a deterministic clock: each reading is one second after the

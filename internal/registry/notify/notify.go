@@ -1,0 +1,191 @@
+// Package notify tells a team's chat or event bus that a contract version
+// was approved or rejected: a Slack-compatible JSON message, or a
+// CloudEvents 1.0 structured-mode event. Delivery is retried with
+// exponential backoff a bounded number of times; the caller records a
+// final failure in the audit trail and never undoes the decision, which
+// is already committed when a notification is sent.
+package notify
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// The payload formats.
+const (
+	FormatSlack       = "slack"
+	FormatCloudEvents = "cloudevents"
+)
+
+// Decision is what happened to a version.
+type Decision struct {
+	Function, Version string
+	// Action is "approve" or "reject".
+	Action   string
+	Reviewer string
+	Reason   string
+	Author   string
+	// Verdict is the version's diff verdict against its base ("" for a
+	// first version), Base the version it was compared with.
+	Verdict, Base string
+	Time          time.Time
+}
+
+// Webhook posts decisions to one URL.
+type Webhook struct {
+	URL    string
+	Format string // FormatSlack (default) or FormatCloudEvents
+	Client *http.Client
+	// Attempts bounds delivery tries (default 4); Backoff is the wait
+	// before the first retry (default 500ms), doubled after each.
+	Attempts int
+	Backoff  time.Duration
+	// Sleep waits between attempts; tests replace it. It returns early
+	// with the context's error when the context ends.
+	Sleep func(context.Context, time.Duration) error
+}
+
+// Send delivers d, retrying network errors, 429 and 5xx answers. Other 4xx
+// answers are final: the receiver refused the payload and will again.
+func (w *Webhook) Send(ctx context.Context, d Decision) error {
+	body, ctype, err := w.payload(d)
+	if err != nil {
+		return err
+	}
+	attempts, wait := w.Attempts, w.Backoff
+	if attempts <= 0 {
+		attempts = 4
+	}
+	if wait <= 0 {
+		wait = 500 * time.Millisecond
+	}
+	var last error
+	for i := range attempts {
+		if i > 0 {
+			if err := w.sleep(ctx, wait); err != nil {
+				return fmt.Errorf("webhook delivery to %s abandoned after %d attempts: %w", redact(w.URL), i, err)
+			}
+			wait *= 2
+		}
+		retry, err := w.post(ctx, body, ctype)
+		if err == nil {
+			return nil
+		}
+		last = err
+		if !retry {
+			break
+		}
+	}
+	return fmt.Errorf("webhook delivery to %s failed: %w", redact(w.URL), last)
+}
+
+func (w *Webhook) sleep(ctx context.Context, d time.Duration) error {
+	if w.Sleep != nil {
+		return w.Sleep(ctx, d)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// post makes one attempt and says whether a failure is worth retrying.
+func (w *Webhook) post(ctx context.Context, body []byte, ctype string) (retry bool, err error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.URL, bytes.NewReader(body))
+	if err != nil {
+		return false, err
+	}
+	req.Header.Set("Content-Type", ctype)
+	client := w.Client
+	if client == nil {
+		client = &http.Client{Timeout: 10 * time.Second}
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // its message quotes the URL, which is a credential
+		}
+		return ctx.Err() == nil, err
+	}
+	defer func() { _ = resp.Body.Close() }()                      // the answer was read; nothing to lose
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // reuse the connection
+	switch {
+	case resp.StatusCode >= 200 && resp.StatusCode < 300:
+		return false, nil
+	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
+		return true, fmt.Errorf("the server answered %s", resp.Status)
+	}
+	return false, fmt.Errorf("the server refused the notification: %s", resp.Status)
+}
+
+func (w *Webhook) payload(d Decision) ([]byte, string, error) {
+	switch w.Format {
+	case "", FormatSlack:
+		b, err := json.Marshal(map[string]string{"text": Text(d)})
+		return b, "application/json", err
+	case FormatCloudEvents:
+		b, err := json.Marshal(cloudEvent(d))
+		return b, "application/cloudevents+json", err
+	}
+	return nil, "", fmt.Errorf("unknown notification format %q (want slack or cloudevents)", w.Format)
+}
+
+// Text is the one-line human message of a decision.
+func Text(d Decision) string {
+	verb := map[string]string{"approve": "approved", "reject": "rejected"}[d.Action]
+	if verb == "" {
+		verb = d.Action
+	}
+	s := fmt.Sprintf("Contract %s@%s was %s by %s", d.Function, d.Version, verb, d.Reviewer)
+	if d.Reason != "" {
+		s += ": " + d.Reason
+	}
+	if d.Verdict != "" {
+		s += fmt.Sprintf(" (diff against %s: %s)", d.Base, d.Verdict)
+	}
+	return s
+}
+
+// cloudEvent is the CloudEvents 1.0 structured-mode JSON of d. The id is
+// derived from the decision, so a retried delivery carries the same id and
+// receivers can de-duplicate.
+func cloudEvent(d Decision) map[string]any {
+	sum := sha256.Sum256([]byte(d.Function + "@" + d.Version + "\x00" + d.Action + "\x00" + d.Time.UTC().Format(time.RFC3339Nano)))
+	return map[string]any{
+		"specversion":     "1.0",
+		"type":            "dev.relay.contract." + d.Action,
+		"source":          "relay/registry",
+		"id":              hex.EncodeToString(sum[:16]),
+		"time":            d.Time.UTC().Format(time.RFC3339Nano),
+		"subject":         d.Function + "@" + d.Version,
+		"datacontenttype": "application/json",
+		"data": map[string]string{
+			"function": d.Function, "version": d.Version, "action": d.Action, "reviewer": d.Reviewer,
+			"reason": d.Reason, "author": d.Author, "verdict": d.Verdict, "base": d.Base,
+		},
+	}
+}
+
+// redact keeps a webhook URL's secret path out of messages and the audit
+// trail: Slack webhook URLs are credentials.
+func redact(u string) string {
+	req, err := http.NewRequest(http.MethodPost, u, nil)
+	if err != nil || req.URL.Host == "" {
+		return "the webhook"
+	}
+	return req.URL.Scheme + "://" + req.URL.Host + "/…"
+}
