@@ -29,7 +29,7 @@ func Main(args []string, ios *iostreams.IOStreams) int {
 
 // newRootCmd builds the whole command tree.
 func newRootCmd(ios *iostreams.IOStreams) *cobra.Command {
-	return rootWith(ios, newCmdContract(ios, nil), newCmdVersion(ios, nil), newHelpTopicExitCodes())
+	return rootWith(ios, newCmdContract(ios, nil), newCmdRegistry(ios), newCmdVersion(ios, nil), newHelpTopicExitCodes())
 }
 
 // rootWith builds the root command around the given children; tests pass
@@ -65,10 +65,11 @@ func rootWith(ios *iostreams.IOStreams, children ...*cobra.Command) *cobra.Comma
 func newCmdContract(ios *iostreams.IOStreams, diffRunF func(*DiffOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "contract <command>",
-		Short: "Compare contracts",
+		Short: "Compare contracts, and publish and review their versions",
 		RunE:  groupRunE,
 	}
 	cmd.AddCommand(newCmdDiff(ios, diffRunF), newCmdRules(ios, nil))
+	cmd.AddCommand(registryCommands(ios)...)
 	return cmd
 }
 

@@ -1,12 +1,12 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/relay-dev/relay/internal/config"
 	"github.com/relay-dev/relay/internal/diff"
 	"github.com/relay-dev/relay/internal/iostreams"
 	"github.com/relay-dev/relay/internal/load"
@@ -35,7 +35,8 @@ type DiffOptions struct {
 	ConfigPath string
 	// WriteBaseline is --write-baseline: write ignores for today's findings.
 	WriteBaseline string
-	// Match narrows the comparison: path filters and stripped prefixes.
+	// Match tunes the comparison: path filters, stripped prefixes and the
+	// role of a bare JSON Schema.
 	Match diff.Options
 	// Now is the clock for ignore expiry and x-sunset dates; zero means
 	// the time the diff runs.
@@ -43,15 +44,26 @@ type DiffOptions struct {
 	// Getenv reads the environment (GITHUB_STEP_SUMMARY); nil means
 	// os.Getenv.
 	Getenv func(string) string
+	// All is --all: diff every entry of the configuration's contracts:
+	// manifest. Outputs' paths are then directories.
+	All bool
+	// ChangedSince is --changed-since: with All, only entries whose files
+	// (the contract and everything it $refs) changed since this revision.
+	ChangedSince string
+	// Registry is --registry: where registry: bases and --function are
+	// read from ("" = $RELAY_REGISTRY_URL, else .relay/registry).
+	Registry string
 }
 
 // diffFlags are the raw flag values, checked by (*diffFlags).options.
 type diffFlags struct {
 	contract, base, function, output, failOn, kind string
+	schemaRole                                     string
 	config, writeBaseline                          string
 	match                                          diff.Options
 	formats                                        []string
-	allowRemoteRefs                                bool
+	allowRemoteRefs, all                           bool
+	changedSince, registry                         string
 }
 
 const diffLong = `Compare a published contract version (the base) with the working-tree
@@ -61,7 +73,24 @@ non-breaking or info, and write a report.
 The two sides are given as BASE REVISION, or as --base SPEC and --contract
 PATH. A base SPEC is a file path, git:REV[:PATH] (PATH defaults to the
 revision's path in the repository; files it $refs are read from the same git
-revision), or - for standard input. Either side may be -, not both.
+revision), registry:FUNCTION[@VERSION] (a version in the contract registry;
+without @VERSION its active, approved version), or - for standard input.
+Either side may be -, not both. --function NAME without --base compares
+against NAME's active version in the registry.
+
+--all diffs every entry of the contracts: list in .relay.yaml: the revision
+is the file at path (relative to the directory holding .relay.yaml), the base
+is git:BASE for a git ref. With --all each --format F=DIR names a directory:
+one report per contract goes to DIR/SLUG.EXT, where SLUG is the entry's
+function (else its path without the extension) with every run of characters
+other than letters, digits, '.', '_' and '-' replaced by '-' (a repeated slug
+gets -2, -3, ...), and EXT is .json, .yaml, .txt (text), .md (markdown),
+.html, .sarif, .junit.xml, .github.txt or .gitlab.json. --format json=DIR also
+writes DIR/summary.json. Standard output carries a summary, one line per
+contract; the exit code is the worst across entries (1 when any entry could
+not be compared). --changed-since REV keeps only entries whose contract or a
+file it $refs differs from REV (git diff --name-only REV, plus untracked
+files); the others are listed as unchanged.
 
 The exit code is the verdict: 0 nothing above info, 10 non-breaking changes
 or warnings, 20 breaking changes; 1 could not compare, 2 usage error. See
@@ -69,7 +98,8 @@ or warnings, 20 breaking changes; 1 could not compare, 2 usage error. See
 
 const diffExample = `  relay contract diff old.yaml api.yaml
   relay contract diff --base git:origin/main --contract api.yaml --format json=reports/diff.json --format text
-  git show main:api.yaml | relay contract diff - api.yaml`
+  git show main:api.yaml | relay contract diff - api.yaml
+  relay contract diff --all --changed-since origin/main --format json=reports/ --format sarif=reports/`
 
 func newCmdDiff(ios *iostreams.IOStreams, runF func(*DiffOptions) error) *cobra.Command {
 	var f diffFlags
@@ -93,18 +123,22 @@ func newCmdDiff(ios *iostreams.IOStreams, runF func(*DiffOptions) error) *cobra.
 	fl := cmd.Flags()
 	fl.SortFlags = false
 	fl.StringVar(&f.contract, "contract", "", "the working-tree contract (the revision); - reads standard input")
-	fl.StringVar(&f.base, "base", "", "the base: `SPEC` = PATH, git:REV[:PATH] or -")
-	fl.StringVar(&f.function, "function", "", "the registry entry the contract belongs to (recorded in the report)")
+	fl.StringVar(&f.base, "base", "", "the base: `SPEC` = PATH, git:REV[:PATH], registry:FUNCTION[@VERSION] or -")
+	fl.StringVar(&f.function, "function", "", "the registry entry `TEAM/NAME` the contract belongs to; without --base its active version is the base")
+	fl.StringVar(&f.registry, "registry", "", "registry `URL`: a directory, file://PATH or postgres://… (default $"+RegistryEnv+", else .relay/registry at the repository root)")
 	fl.StringArrayVar(&f.formats, "format", nil, "report format `F[=PATH]`, repeatable: "+formatList()+" (default text)")
 	fl.StringVar(&f.output, "output", "", "write the one format without =PATH to `PATH` instead of standard output")
 	fl.StringVar(&f.failOn, "fail-on", string(report.Breaking), "lowest level that exits 20: breaking or warning")
 	fl.StringVar(&f.kind, "kind", "", "contract `KIND` for documents without a marker: openapi, swagger, jsonschema, function, asyncapi")
+	fl.StringVar(&f.schemaRole, "schema-role", string(diff.RoleInput), "for a bare JSON Schema, what it validates: `ROLE` = input (data others send) or output (data it emits)")
 	fl.BoolVar(&f.allowRemoteRefs, "allow-remote-refs", false, "allow $ref to http(s) URLs")
 	fl.StringVar(&f.match.MatchPath, "match-path", "", "compare only operations whose path matches `GLOB` (* within a segment, ** across)")
 	fl.StringVar(&f.match.ExcludePath, "exclude-path", "", "leave out operations whose path matches `GLOB`")
 	fl.StringVar(&f.match.StripPrefixBase, "strip-prefix-base", "", "remove `PREFIX` from the base's paths before matching (a moved base path)")
 	fl.StringVar(&f.match.StripPrefixRevision, "strip-prefix-revision", "", "remove `PREFIX` from the revision's paths before matching")
 	fl.StringVar(&f.config, "config", "", "policy file `PATH` (default: .relay.yaml in the working directory or its nearest parent)")
+	fl.BoolVar(&f.all, "all", false, "diff every contract listed in .relay.yaml; --format F=DIR then names a directory")
+	fl.StringVar(&f.changedSince, "changed-since", "", "with --all, only contracts whose files changed since git `REV`")
 	fl.StringVar(&f.writeBaseline, "write-baseline", "", "write ignores for today's findings to `PATH` (adopt relay on a legacy API)")
 	return cmd
 }
@@ -113,8 +147,15 @@ func newCmdDiff(ios *iostreams.IOStreams, runF func(*DiffOptions) error) *cobra.
 // Every problem here is a usage error (exit 2).
 func (f *diffFlags) options(ios *iostreams.IOStreams, args []string) (*DiffOptions, error) {
 	opts := &DiffOptions{IO: ios, Function: f.function, AllowRemoteRefs: f.allowRemoteRefs,
-		ConfigPath: f.config, WriteBaseline: f.writeBaseline, Match: f.match}
+		ConfigPath: f.config, WriteBaseline: f.writeBaseline, Match: f.match,
+		All: f.all, ChangedSince: f.changedSince, Registry: f.registry}
 	var err error
+	if f.all {
+		return opts, f.allOptions(opts, args)
+	}
+	if f.changedSince != "" {
+		return nil, usageErrorf("--changed-since selects entries of the manifest; it needs --all")
+	}
 	if opts.Base, opts.Revision, err = resolveSides(args, f.base, f.contract, f.function); err != nil {
 		return nil, err
 	}
@@ -122,6 +163,9 @@ func (f *diffFlags) options(ios *iostreams.IOStreams, args []string) (*DiffOptio
 		return nil, err
 	}
 	if opts.Kind, err = parseKind(f.kind); err != nil {
+		return nil, err
+	}
+	if opts.Match.SchemaRole, err = parseSchemaRole(f.schemaRole); err != nil {
 		return nil, err
 	}
 	if opts.Outputs, err = planOutputs(f.formats, f.output); err != nil {
@@ -146,73 +190,94 @@ func parseKind(s string) (load.Kind, error) {
 	return "", usageErrorf("--kind must be openapi, swagger, jsonschema, function or asyncapi, not %q", s)
 }
 
+func parseSchemaRole(s string) (diff.SchemaRole, error) {
+	switch r := diff.SchemaRole(s); r {
+	case diff.RoleInput, diff.RoleOutput:
+		return r, nil
+	}
+	return "", usageErrorf("--schema-role must be input or output, not %q", s)
+}
+
 // runDiff is the pipeline: load base, load revision, match, classify,
-// report. The base is loaded first so that a broken base is reported as
-// such and never mistaken for an empty contract.
+// report. --all runs it once per manifest entry instead.
 func runDiff(opts *DiffOptions) error {
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
+	}
+	if opts.All {
+		return runAll(opts)
 	}
 	cfg, err := opts.config()
 	if err != nil {
 		return err
 	}
-	base, err := opts.load(opts.Base, "base")
+	printNotices(opts.IO, cfg)
+	c, err := opts.compare(cfg)
 	if err != nil {
 		return err
+	}
+	printStale(opts.IO, cfg, c.rep.StaleIgnores)
+	if err := opts.writeReports(c.rep, c.failOn, c.base, c.rev); err != nil {
+		return err
+	}
+	if c.rep.Summary.ExitCode != report.ExitOK {
+		return &verdictError{code: c.rep.Summary.ExitCode}
+	}
+	return nil
+}
+
+// comparison is one finished diff, ready to render.
+type comparison struct {
+	rep       *report.Report
+	failOn    report.Level
+	base, rev *loaded
+}
+
+// compare loads both sides, diffs, classifies and applies the policy; it
+// writes nothing but the baseline, so --all can run it concurrently. The
+// base is loaded first so that a broken base is reported as such and never
+// mistaken for an empty contract.
+func (opts *DiffOptions) compare(cfg *config.Config) (*comparison, error) {
+	base, err := opts.load(opts.Base, "base")
+	if err != nil {
+		return nil, err
 	}
 	rev, err := opts.load(opts.Revision, "revision")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := checkComparable(base.doc, rev.doc); err != nil {
-		return err
+		return nil, err
 	}
 	res, err := diff.Compare(base.doc, rev.doc, opts.Match)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	changes := rules.Classify(res, cfg.RulesOptions(opts.Now))
 	if opts.WriteBaseline != "" {
 		if err := writeBaseline(opts.WriteBaseline, changes, opts.Now); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	changes, stale, failOn, err := opts.applyPolicy(cfg, changes)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	rep := report.New(report.Tool{Name: "relay", Version: Version()}, base.side(), rev.side(), changes, failOn)
 	rep.Function = opts.Function
 	rep.StaleIgnores = stale
-	if err := opts.writeReports(rep, failOn, base, rev); err != nil {
-		return err
-	}
-	if rep.Summary.ExitCode != report.ExitOK {
-		return &verdictError{code: rep.Summary.ExitCode}
-	}
-	return nil
+	return &comparison{rep: rep, failOn: failOn, base: base, rev: rev}, nil
 }
 
 // checkComparable rejects pairs the differ cannot match. OpenAPI 3 and Swagger 2
 // are both HTTP descriptions, so a migration from one to the other is a
-// diff like any other.
+// diff like any other, as is AsyncAPI 2 → 3; different kinds are not.
 func checkComparable(base, rev *load.Document) error {
-	bk, rk := family(base.Kind), family(rev.Kind)
-	if bk != rk {
-		return fmt.Errorf("cannot compare %s contract with %s contract", withArticle(base.Kind), withArticle(rev.Kind))
-	}
-	if bk != "http" {
-		return fmt.Errorf("diffing %s contracts is not supported yet", base.Kind)
+	if diff.Family(base.Kind) != diff.Family(rev.Kind) {
+		return fmt.Errorf("cannot compare %s contract (%s) with %s contract (%s): they are different kinds",
+			withArticle(base.Kind), base.Main.Path, withArticle(rev.Kind), rev.Main.Path)
 	}
 	return nil
-}
-
-func family(k load.Kind) string {
-	if k == load.OpenAPI || k == load.Swagger {
-		return "http"
-	}
-	return string(k)
 }
 
 // withArticle reads "an openapi", "a swagger".
@@ -223,8 +288,3 @@ func withArticle(k load.Kind) string {
 	}
 	return "a " + string(k)
 }
-
-// errNoRegistry answers --function (or --base registry:…) until the
-// registry exists: one sentence saying what to do instead.
-var errNoRegistry = errors.New("relay has no contract registry yet (it arrives with the registry issue); " +
-	"pass --base PATH or --base git:REV to compare against a published version")

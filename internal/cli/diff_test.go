@@ -1,13 +1,14 @@
 package cli
 
 import (
-	"errors"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/relay-dev/relay/internal/diff"
 	"github.com/relay-dev/relay/internal/load"
 	"github.com/relay-dev/relay/internal/report"
+	"github.com/relay-dev/relay/internal/source"
 )
 
 // parseDiff runs `relay contract diff args…` up to the point where the
@@ -38,7 +39,7 @@ func TestDiffFlagsParsed(t *testing.T) {
 		"--base", "git:main", "--contract", "docs/api.yaml", "--function", "team/payments",
 		"--format", "json=out/r.json", "--format", "sarif", "--output", "out/r.sarif",
 		"--fail-on", "warning", "--kind", "swagger", "--allow-remote-refs",
-		"--config", "ci/relay.yaml", "--write-baseline", "baseline.yaml")
+		"--config", "ci/relay.yaml", "--write-baseline", "baseline.yaml", "--schema-role", "output")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -54,6 +55,7 @@ func TestDiffFlagsParsed(t *testing.T) {
 		FailOnSet:       true,
 		ConfigPath:      "ci/relay.yaml",
 		WriteBaseline:   "baseline.yaml",
+		Match:           diff.Options{SchemaRole: diff.RoleOutput},
 	}
 	if !reflect.DeepEqual(opts, want) {
 		t.Errorf("got  %+v\nwant %+v", opts, want)
@@ -71,6 +73,7 @@ func TestDiffUsageErrors(t *testing.T) {
 		{[]string{"--unknown", "a", "b"}, `unknown flag: --unknown`},
 		{[]string{"-", "-"}, `only one of the base and the revision`},
 		{[]string{"a"}, `missing the base`},
+		{[]string{"--schema-role", "both", "a", "b"}, `--schema-role must be input or output, not "both"`},
 	} {
 		opts, code, errOut := parseDiff(t, tt.args...)
 		if code != 2 || opts != nil || !strings.Contains(errOut, tt.want) || !strings.Contains(errOut, "run 'relay contract diff --help'") {
@@ -80,7 +83,9 @@ func TestDiffUsageErrors(t *testing.T) {
 }
 
 func TestComparable(t *testing.T) {
-	doc := func(k load.Kind) *load.Document { return &load.Document{Kind: k} }
+	doc := func(k load.Kind) *load.Document {
+		return &load.Document{Kind: k, Main: &source.File{Path: string(k) + ".yaml"}}
+	}
 	for _, tt := range []struct {
 		base, rev load.Kind
 		want      string
@@ -88,10 +93,12 @@ func TestComparable(t *testing.T) {
 		{load.OpenAPI, load.OpenAPI, ""},
 		{load.Swagger, load.OpenAPI, ""},
 		{load.OpenAPI, load.Swagger, ""},
-		{load.Swagger, load.AsyncAPI, "cannot compare a swagger contract with an asyncapi contract"},
-		{load.OpenAPI, load.JSONSchema, "cannot compare an openapi contract with a jsonschema contract"},
-		{load.JSONSchema, load.JSONSchema, "diffing jsonschema contracts is not supported yet"},
-		{load.Function, load.Function, "diffing function contracts is not supported yet"},
+		{load.Swagger, load.AsyncAPI, "cannot compare a swagger contract (swagger.yaml) with an asyncapi contract (asyncapi.yaml): they are different kinds"},
+		{load.OpenAPI, load.JSONSchema, "cannot compare an openapi contract (openapi.yaml) with a jsonschema contract (jsonschema.yaml): they are different kinds"},
+		{load.AsyncAPI, load.Function, "cannot compare an asyncapi contract (asyncapi.yaml) with a function contract (function.yaml): they are different kinds"},
+		{load.JSONSchema, load.JSONSchema, ""},
+		{load.Function, load.Function, ""},
+		{load.AsyncAPI, load.AsyncAPI, ""},
 	} {
 		err := checkComparable(doc(tt.base), doc(tt.rev))
 		if got := errString(err); got != tt.want {
@@ -105,15 +112,4 @@ func errString(err error) string {
 		return ""
 	}
 	return err.Error()
-}
-
-func TestNoRegistryIsOneSentence(t *testing.T) {
-	msg := errNoRegistry.Error()
-	if strings.Count(msg, ". ") > 0 || strings.HasSuffix(msg, ".") || !strings.Contains(msg, "--base") {
-		t.Errorf("registry message %q should be one sentence saying to pass --base", msg)
-	}
-	var ue *usageError
-	if errors.As(errNoRegistry, &ue) {
-		t.Error("the missing registry is exit 1, not a usage error")
-	}
 }

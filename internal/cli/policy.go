@@ -7,18 +7,14 @@ import (
 	"time"
 
 	"github.com/relay-dev/relay/internal/config"
+	"github.com/relay-dev/relay/internal/iostreams"
 	"github.com/relay-dev/relay/internal/report"
 )
 
-// applyPolicy applies ignores and severity overrides,
-// prints stale ignores to stderr and settles the fail threshold: an
-// explicit --fail-on beats the file's fail-on.
+// applyPolicy applies ignores and severity overrides and settles the fail
+// threshold: an explicit --fail-on beats the file's fail-on. It prints
+// nothing: --all runs it concurrently and decides what to say once.
 func (opts *DiffOptions) applyPolicy(cfg *config.Config, changes []report.Change) ([]report.Change, []report.StaleIgnore, report.Level, error) {
-	if cfg != nil {
-		for _, n := range cfg.Notices {
-			fmt.Fprintln(opts.IO.ErrOut, "relay: "+n)
-		}
-	}
 	failOn := opts.FailOn
 	if cfg != nil && cfg.FailOn != "" && !opts.FailOnSet {
 		failOn = cfg.FailOn
@@ -27,10 +23,24 @@ func (opts *DiffOptions) applyPolicy(cfg *config.Config, changes []report.Change
 	if err != nil {
 		return nil, nil, "", err
 	}
-	for _, s := range stale {
-		fmt.Fprintln(opts.IO.ErrOut, config.StaleWarning(cfg.Path, s))
-	}
 	return kept, stale, failOn, nil
+}
+
+// printNotices writes the configuration's notices (retired rule IDs) to stderr.
+func printNotices(ios *iostreams.IOStreams, cfg *config.Config) {
+	if cfg == nil {
+		return
+	}
+	for _, n := range cfg.Notices {
+		fmt.Fprintln(ios.ErrOut, "relay: "+n)
+	}
+}
+
+// printStale warns about ignores that matched nothing.
+func printStale(ios *iostreams.IOStreams, cfg *config.Config, stale []report.StaleIgnore) {
+	for _, s := range stale {
+		fmt.Fprintln(ios.ErrOut, config.StaleWarning(cfg.Path, s))
+	}
 }
 
 // config loads .relay.yaml (explicit --config, else the nearest one up

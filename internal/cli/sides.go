@@ -174,7 +174,7 @@ func (o *DiffOptions) load(s sideSpec, role string) (*loaded, error) {
 	case sideGit:
 		lo, err = gitLoadOptions(s, o.Revision)
 	case sideRegistry:
-		err = errNoRegistry
+		lo, err = o.registryOptions(s)
 	}
 	if err != nil {
 		return nil, err

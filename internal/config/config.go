@@ -1,5 +1,5 @@
-// Package config reads .relay.yaml — ignores, severity overrides and the
-// fail threshold (contracts/config.schema.json) — and applies that policy
+// Package config reads .relay.yaml — the contract manifest, ignores,
+// severity overrides and the fail threshold (contracts/config.schema.json) — and applies that policy
 // to classified changes. It keeps positions so a bad or expired entry is
 // reported at its file:line.
 package config
@@ -27,7 +27,11 @@ const FileName = ".relay.yaml"
 
 // Config is a parsed .relay.yaml.
 type Config struct {
-	Path     string
+	Path string
+	// Contracts is the manifest (contracts:) that --all walks, in file order.
+	Contracts []*Contract
+	// Notify is where registry decisions are announced; nil when not set.
+	Notify   *Notify
 	Ignores  []*Ignore
 	Severity map[string]report.Level
 	FailOn   report.Level // "" when not set
@@ -129,7 +133,7 @@ func parse(f *source.File) (*Config, error) {
 		var err error
 		switch m.Key {
 		case "contracts":
-			// the manifest for --all (a later issue); its shape is checked there
+			err = c.parseContracts(m)
 		case "ignore":
 			err = c.parseIgnores(m)
 		case "severity":
@@ -138,10 +142,12 @@ func parse(f *source.File) (*Config, error) {
 			c.FailOn, err = parseFailOn(m)
 		case "stability":
 			c.BetaLevel, err = parseStability(m)
+		case "notify":
+			c.Notify, err = parseNotify(m)
 		case "deprecation":
 			c.MinDeprecationDays, err = parseDeprecation(m)
 		default:
-			err = source.Errorf(m.Pos(), "unknown key %q (want contracts, ignore, severity, fail-on, stability or deprecation)", source.Truncate(m.Key, 80))
+			err = source.Errorf(m.Pos(), "unknown key %q (want contracts, ignore, severity, fail-on, stability, deprecation or notify)", source.Truncate(m.Key, 80))
 		}
 		if err != nil {
 			return nil, err
@@ -275,4 +281,41 @@ func (ig *Ignore) validate() error {
 	}
 	ig.opRe, ig.ptr = diff.CompileGlob(ig.Operation), diff.CompileGlob(ig.Pointer)
 	return nil
+}
+
+// Notify is the notify: section: a webhook told about approvals and
+// rejections in the registry.
+type Notify struct {
+	Webhook string
+	Format  string // "slack" (default) or "cloudevents"
+	Pos     source.Pos
+}
+
+func parseNotify(n *source.Node) (*Notify, error) {
+	if n.Kind != source.Object {
+		return nil, source.Errorf(n.ValuePos(), "notify must be a mapping like {webhook: https://…, format: slack}")
+	}
+	out := &Notify{Format: "slack", Pos: n.ValuePos()}
+	for _, m := range n.Children {
+		switch {
+		case m.Kind != source.String:
+			return nil, source.Errorf(m.ValuePos(), "notify %s must be a string", source.Truncate(m.Key, 40))
+		case m.Key == "webhook":
+			if !strings.HasPrefix(m.Value, "https://") && !strings.HasPrefix(m.Value, "http://") {
+				return nil, source.Errorf(m.ValuePos(), "notify webhook must be an http(s) URL")
+			}
+			out.Webhook = m.Value
+		case m.Key == "format":
+			if m.Value != "slack" && m.Value != "cloudevents" {
+				return nil, source.Errorf(m.ValuePos(), "notify format must be slack or cloudevents, not %q", source.Truncate(m.Value, 40))
+			}
+			out.Format = m.Value
+		default:
+			return nil, source.Errorf(m.Pos(), "unknown notify key %q (want webhook, format)", source.Truncate(m.Key, 80))
+		}
+	}
+	if out.Webhook == "" {
+		return nil, source.Errorf(out.Pos, "notify needs a webhook URL")
+	}
+	return out, nil
 }

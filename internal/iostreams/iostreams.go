@@ -46,6 +46,9 @@ func (s *IOStreams) ColorEnabled() bool { return s.color }
 // SetStdoutTTY overrides the TTY decision (tests).
 func (s *IOStreams) SetStdoutTTY(v bool) { s.stdoutTTY = v }
 
+// SetStderrTTY overrides the TTY decision for stderr (tests of progress output).
+func (s *IOStreams) SetStderrTTY(v bool) { s.stderrTTY = v }
+
 // SetColorEnabled overrides the colour decision (tests).
 func (s *IOStreams) SetColorEnabled(v bool) { s.color = v }
 

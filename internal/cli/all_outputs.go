@@ -1,0 +1,185 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/relay-dev/relay/internal/config"
+	"github.com/relay-dev/relay/internal/iostreams"
+	"github.com/relay-dev/relay/internal/report"
+)
+
+// reportExt is each format's file name suffix under --all. Formats that
+// share a syntax get a distinguishing infix so one directory can hold them
+// all (json and gitlab are both JSON; text and github are both text).
+var reportExt = map[string]string{
+	"json": ".json", "yaml": ".yaml", "text": ".txt", "markdown": ".md", "html": ".html",
+	"sarif": ".sarif", "junit": ".junit.xml", "github": ".github.txt", "gitlab": ".gitlab.json",
+}
+
+// summaryName is the combined summary written beside --format json=DIR.
+const summaryName = "summary"
+
+// planAllOutputs reads --all's --format F=DIR. Without =DIR only text is
+// accepted: it is the summary on stdout, which is printed anyway.
+func planAllOutputs(specs []string) ([]output, error) {
+	var outs []output
+	for _, s := range specs {
+		o, err := parseFormatSpec(s)
+		if err != nil {
+			return nil, err
+		}
+		if o.Path == "" {
+			if o.Format == defaultFormat {
+				continue
+			}
+			return nil, usageErrorf("with --all, --format %s needs =DIR: one report per contract is written there", o.Format)
+		}
+		// Formats share a directory (their extensions differ); the same
+		// format twice into one directory would overwrite itself.
+		for _, prev := range outs {
+			if prev.Format == o.Format && filepath.Clean(prev.Path) == filepath.Clean(o.Path) {
+				return nil, usageErrorf("--format %s is given twice for %s", o.Format, o.Path)
+			}
+		}
+		outs = append(outs, o)
+	}
+	return outs, nil
+}
+
+// entryOutputs points each directory output at this entry's file.
+func entryOutputs(dirs []output, slug string) []output {
+	outs := make([]output, len(dirs))
+	for i, d := range dirs {
+		outs[i] = output{Format: d.Format, Path: filepath.Join(d.Path, slug+reportExt[d.Format])}
+	}
+	return outs
+}
+
+var slugUnsafe = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+// entrySlugs names each entry's report files: the function, else the path
+// without its extension, made file-name safe. Slugs are unique (a repeat
+// gets -2, -3, …) and never "summary", which the combined summary uses.
+func entrySlugs(cts []*config.Contract) []string {
+	taken := map[string]bool{summaryName: true}
+	out := make([]string, len(cts))
+	for i, ct := range cts {
+		base := ct.Function
+		if base == "" {
+			base = strings.TrimSuffix(ct.Path, path.Ext(ct.Path))
+		}
+		base = strings.Trim(slugUnsafe.ReplaceAllString(base, "-"), "-.")
+		if base == "" {
+			base = "contract"
+		}
+		slug := base
+		for n := 2; taken[slug]; n++ {
+			slug = fmt.Sprintf("%s-%d", base, n)
+		}
+		taken[slug] = true
+		out[i] = slug
+	}
+	return out
+}
+
+// entrySummary is one line of the summary; summary.json carries the same.
+type entrySummary struct {
+	Function string            `json:"function,omitempty"`
+	Path     string            `json:"path"`
+	Base     string            `json:"base"`
+	Verdict  string            `json:"verdict"` // a report verdict, "unchanged" or "error"
+	ExitCode int               `json:"exitCode"`
+	Summary  *report.Summary   `json:"summary,omitempty"`
+	Reports  map[string]string `json:"reports,omitempty"`
+	Error    string            `json:"error,omitempty"`
+}
+
+type allSummary struct {
+	SchemaVersion string         `json:"schemaVersion"`
+	ExitCode      int            `json:"exitCode"`
+	Contracts     []entrySummary `json:"contracts"`
+}
+
+func summarize(r *entryResult) entrySummary {
+	s := entrySummary{Function: r.ct.Function, Path: r.ct.Path, Base: r.base.Raw}
+	switch {
+	case r.err != nil:
+		s.Verdict, s.ExitCode, s.Error = "error", exitInput, oneLine(r.err.Error())
+	case r.unchanged:
+		s.Verdict = "unchanged"
+	default:
+		sum := r.rep.Summary
+		s.Verdict, s.ExitCode, s.Summary = sum.Verdict, sum.ExitCode, &sum
+		s.Reports = map[string]string{}
+		for _, o := range r.reports {
+			s.Reports[o.Format] = filepath.ToSlash(o.Path)
+		}
+	}
+	return s
+}
+
+// writeSummary prints one line per contract to stdout and, with --format
+// json=DIR, writes DIR/summary.json.
+func writeSummary(ios *iostreams.IOStreams, outs []output, results []*entryResult) error {
+	all := allSummary{SchemaVersion: "relay.contract.diff-all/v1"}
+	tw := tabwriter.NewWriter(ios.Out, 0, 4, 2, ' ', 0)
+	for _, r := range results {
+		s := summarize(r)
+		all.Contracts = append(all.Contracts, s)
+		all.ExitCode = worseExit(all.ExitCode, s.ExitCode)
+		line := entryName(s) + "\t" + s.Verdict
+		if c := counts(s); c != "" {
+			line += "\t" + c
+		}
+		fmt.Fprintln(tw, line)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, o := range outs {
+		if o.Format != "json" {
+			continue
+		}
+		data, err := json.MarshalIndent(all, "", "  ")
+		if err != nil {
+			return err
+		}
+		p := filepath.Join(o.Path, summaryName+".json")
+		if err := writeOutput(ios, output{Format: "json summary", Path: p}, append(data, '\n')); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// worseExit ranks 1 (could not compare) above every verdict.
+func worseExit(a, b int) int {
+	if a == exitInput || b == exitInput {
+		return exitInput
+	}
+	return max(a, b)
+}
+
+func entryName(s entrySummary) string {
+	if s.Function != "" {
+		return s.Function + " (" + s.Path + ")"
+	}
+	return s.Path
+}
+
+func counts(s entrySummary) string {
+	switch {
+	case s.Summary != nil:
+		return fmt.Sprintf("%d breaking, %d warning, %d non-breaking, %d info",
+			s.Summary.Breaking, s.Summary.Warning, s.Summary.NonBreaking, s.Summary.Info)
+	case s.Error != "":
+		return "see the message above"
+	}
+	return ""
+}
