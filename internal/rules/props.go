@@ -63,6 +63,10 @@ func checkPropRemoved(e *emitter, sp *diff.SchemaPair, pp *diff.PropPair) {
 	if invisible(sp.Side, pp.Base.Schema) {
 		return
 	}
+	if sp.Side == diff.RequestSide && sp.Rev.AddlFalse {
+		e.onSchema(sp, closedPropRemoved, removed(pp.Base.Node, propsNode(sp.Rev)), quote(pp.Name))
+		return
+	}
 	e.onSchema(sp, propRemoved.on(sp.Side), removed(pp.Base.Node, propsNode(sp.Rev)), quote(pp.Name))
 }
 

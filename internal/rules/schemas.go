@@ -58,6 +58,18 @@ var (
 		doc: `  base:     properties: {id: ..., status: ...}
   revision: properties: {id: ...}`,
 	})
+	closedPropRemoved = def(Rule{
+		ID: "request-property-removed-from-closed-object", Level: report.Breaking, Side: Request,
+		Summary: "request property removed from an object that rejects undeclared properties",
+		Message: "request property %s was removed, and the object rejects undeclared properties",
+		Doc: `With additionalProperties: false (or unevaluatedProperties: false) the provider
+rejects properties it does not declare, so clients that still send the removed
+one now fail. On an open object the removal is request-property-removed, a
+warning.
+
+  base:     {properties: {id: ..., note: ...}, additionalProperties: false}
+  revision: {properties: {id: ...}, additionalProperties: false}`,
+	})
 	propAdded = defSided(sidedSpec{
 		id: "property-added", req: report.NonBreaking, resp: report.NonBreaking,
 		summary: "optional property added", message: "property %s was added",
