@@ -160,6 +160,9 @@ func checkConst(e *emitter, sp *diff.SchemaPair) {
 		}
 		return
 	}
+	if constAsEnum(b, r) || constAsEnum(r, b) {
+		return // enum: [v] ↔ const: v
+	}
 	presence(e, sp, "const", b.Const, r.Const)
 }
 

@@ -201,7 +201,7 @@ func enumKey(n *source.Node) string {
 func checkEnum(e *emitter, sp *diff.SchemaPair) {
 	b, r := sp.Base, sp.Rev
 	switch {
-	case b.Enum == nil && r.Enum == nil:
+	case b.Enum == nil && r.Enum == nil, constAsEnum(b, r), constAsEnum(r, b):
 	case b.Enum == nil:
 		e.onSchema(sp, enumAdded.on(sp.Side), at(nil, r.Enum, b, r), what(r))
 	case r.Enum == nil:
@@ -209,6 +209,13 @@ func checkEnum(e *emitter, sp *diff.SchemaPair) {
 	default:
 		diffEnumValues(e, sp)
 	}
+}
+
+// constAsEnum reports whether x's const and y's one-value enum say the same
+// thing (3.1 upgrades turn enum: [v] into const: v).
+func constAsEnum(x, y *diff.Schema) bool {
+	return x.Const != nil && x.Enum == nil && y.Const == nil && y.Enum != nil &&
+		len(y.Enum.Children) == 1 && sameValue(x.Const, y.Enum.Children[0])
 }
 
 func diffEnumValues(e *emitter, sp *diff.SchemaPair) {

@@ -172,7 +172,10 @@ func what(s *diff.Schema) string {
 	if s.RefName != "" {
 		return quote(s.RefName)
 	}
-	return quote(s.Node.Pointer())
+	if p := s.Node.Pointer(); p != "" {
+		return quote(p)
+	}
+	return "the root schema" // a bare JSON Schema document's own root
 }
 
 // at locates a keyword change: the revision's keyword (else its schema) and
