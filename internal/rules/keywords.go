@@ -31,8 +31,8 @@ var (
 	})
 	formatWidened = defSided(sidedSpec{
 		id: "property-format-widened", req: report.NonBreaking, resp: report.Breaking,
-		summary: "numeric format widened", message: "format of %s widened from %s to %s",
-		why: "a request that accepts 64-bit values still accepts 32-bit ones; a response that may emit 64-bit values overflows clients that store 32 bits",
+		summary: "format widened (int32 → int64, uri → uri-reference, …)", message: "format of %s widened from %s to %s",
+		why: "a request that accepts 64-bit values (or relative URI references) still accepts 32-bit ones (absolute URIs); a response that may emit them overflows clients that store 32 bits or parse absolute URIs",
 		doc: `int32 → int64, float → double.
 
   base:     {type: integer, format: int32}
@@ -40,8 +40,8 @@ var (
 	})
 	formatNarrowed = defSided(sidedSpec{
 		id: "property-format-narrowed", req: report.Breaking, resp: report.NonBreaking,
-		summary: "numeric format narrowed", message: "format of %s narrowed from %s to %s",
-		why: "a request that accepts only 32-bit values rejects the 64-bit ones clients send; a response that emits only 32-bit values still fits clients that store 64 bits",
+		summary: "format narrowed (int64 → int32, uri-reference → uri, …)", message: "format of %s narrowed from %s to %s",
+		why: "a request that accepts only 32-bit values (absolute URIs) rejects the 64-bit ones (relative references) clients send; a response that emits only the narrower form still fits clients that handle the wider one",
 		doc: `int64 → int32, double → float.
 
   base:     {type: integer, format: int64}
@@ -160,7 +160,16 @@ other did, so a changed pattern is a warning on both sides: review it.
 	})
 )
 
-var widenings = map[[2]string]bool{{"int32", "int64"}: true, {"float", "double"}: true}
+// widenings lists format pairs where the second admits every value of the
+// first and more: wider integers and floats, and the reference and
+// internationalised forms of the string formats (JSON Schema's uri →
+// uri-reference admits relative references too).
+var widenings = map[[2]string]bool{
+	{"int32", "int64"}: true, {"float", "double"}: true,
+	{"uri", "uri-reference"}: true, {"uri", "iri"}: true, {"uri", "iri-reference"}: true,
+	{"iri", "iri-reference"}: true, {"uri-reference", "iri-reference"}: true,
+	{"email", "idn-email"}: true, {"hostname", "idn-hostname"}: true,
+}
 
 // neutralFormat reports whether a format adds nothing to its type: every
 // JSON integer a client sends fits int64 and every number a double, so
