@@ -11,7 +11,7 @@ func (m *matcher) pair(b, r *Schema, side Side) *SchemaPair {
 	p := &SchemaPair{Base: b, Rev: r, Side: side, ID: len(m.all)}
 	m.memo[k] = p
 	m.all = append(m.all, p)
-	if m.wrapUnion(p) {
+	if m.wrapUnion(p) || disjoint(b, r) {
 		return p
 	}
 	m.matchProps(p)
@@ -122,4 +122,15 @@ func position(s *Schema, i int) *Schema {
 		return s.PrefixItems[i]
 	}
 	return orEmpty(s.Items, s)
+}
+
+// disjoint reports whether two typed schemas share no non-null value class
+// (an object became an array): nothing inside them corresponds, so their
+// properties and items are not paired and the type change is the finding.
+func disjoint(b, r *Schema) bool {
+	if !b.Typed() || !r.Typed() || b.Bool != 0 || r.Bool != 0 {
+		return false
+	}
+	bt, rt := b.Admits()&^TNull, r.Admits()&^TNull
+	return bt != 0 && rt != 0 && bt&rt == 0
 }
