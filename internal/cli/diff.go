@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -269,22 +268,5 @@ func (opts *DiffOptions) compare(cfg *config.Config) (*comparison, error) {
 	return &comparison{rep: rep, failOn: failOn, base: base, rev: rev}, nil
 }
 
-// checkComparable rejects pairs the differ cannot match. OpenAPI 3 and Swagger 2
-// are both HTTP descriptions, so a migration from one to the other is a
-// diff like any other, as is AsyncAPI 2 → 3; different kinds are not.
-func checkComparable(base, rev *load.Document) error {
-	if diff.Family(base.Kind) != diff.Family(rev.Kind) {
-		return fmt.Errorf("cannot compare %s contract (%s) with %s contract (%s): they are different kinds",
-			withArticle(base.Kind), base.Main.Path, withArticle(rev.Kind), rev.Main.Path)
-	}
-	return nil
-}
-
-// withArticle reads "an openapi", "a swagger".
-func withArticle(k load.Kind) string {
-	switch k {
-	case load.OpenAPI, load.AsyncAPI:
-		return "an " + string(k)
-	}
-	return "a " + string(k)
-}
+// checkComparable rejects pairs of different kinds before the diff runs.
+var checkComparable = diff.Comparable

@@ -57,7 +57,7 @@ type Result struct {
 // (see Family: OpenAPI 3.x and Swagger 2.0 may be mixed, as may AsyncAPI 2
 // and 3); kinds.go says how each kind maps onto the model.
 func Compare(base, revision *load.Document, opts Options) (*Result, error) {
-	if err := sameFamily(base, revision); err != nil {
+	if err := Comparable(base, revision); err != nil {
 		return nil, err
 	}
 	b, err := buildFor(base, opts)

@@ -81,8 +81,10 @@ func alignKinds(b, r *API, opts Options) {
 	}
 }
 
-// sameFamily rejects a pair of different kinds before anything is built.
-func sameFamily(base, rev *load.Document) error {
+// Comparable rejects a pair of different kinds before anything is built.
+// OpenAPI 3 and Swagger 2 are one family (HTTP), as are AsyncAPI 2 and 3,
+// so a migration within a family is a diff like any other.
+func Comparable(base, rev *load.Document) error {
 	if Family(base.Kind) != Family(rev.Kind) {
 		return fmt.Errorf("cannot compare %s contract (%s) with %s contract (%s): they are different kinds",
 			withArticle(base.Kind), base.Main.Path, withArticle(rev.Kind), rev.Main.Path)

@@ -104,6 +104,17 @@ type AuditFilter struct {
 	Since time.Time
 }
 
+// Apply keeps the events that pass the filter, in order.
+func (f AuditFilter) Apply(events []Event) []Event {
+	var out []Event
+	for _, e := range events {
+		if f.Match(e) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 // Match reports whether e passes the filter.
 func (f AuditFilter) Match(e Event) bool {
 	return (f.Function == "" || e.Function == f.Function) &&

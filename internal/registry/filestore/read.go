@@ -149,13 +149,7 @@ func (s *Store) Audit(ctx context.Context, filter registry.AuditFilter) ([]regis
 	if err != nil {
 		return nil, err
 	}
-	var out []registry.Event
-	for _, e := range log.events {
-		if filter.Match(e) {
-			out = append(out, e)
-		}
-	}
-	return out, nil
+	return filter.Apply(log.events), nil
 }
 
 // VerifyAudit recomputes the whole hash chain.

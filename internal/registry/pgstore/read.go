@@ -150,13 +150,7 @@ func (s *Store) Audit(ctx context.Context, filter registry.AuditFilter) ([]regis
 	if err != nil {
 		return nil, dbError(ctx, err, "read the audit log")
 	}
-	var out []registry.Event
-	for _, e := range events {
-		if filter.Match(e) {
-			out = append(out, e)
-		}
-	}
-	return out, nil
+	return filter.Apply(events), nil
 }
 
 // VerifyAudit recomputes the whole hash chain.
