@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"fmt"
+
 	"github.com/relay-dev/relay/internal/diff"
 	"github.com/relay-dev/relay/internal/report"
 	"github.com/relay-dev/relay/internal/source"
@@ -51,14 +53,21 @@ var (
 		id: "property-enum-value-removed", req: report.Breaking, resp: report.NonBreaking,
 		summary: "enum value removed", message: "enum value %[2]s was removed from %[1]s",
 		why: "clients that send the value are rejected; clients reading a response just never see it",
-		doc: `  base:     {enum: [open, closed, archived]}
+		doc: `One finding per value, up to three; when more values go from one enum, the
+third finding stands for the rest ("x" (and 12 more: "y", "z", …)).
+
+  base:     {enum: [open, closed, archived]}
   revision: {enum: [open, closed]}`,
 	})
 	enumValueAdded = defSided(sidedSpec{
 		id: "property-enum-value-added", req: report.NonBreaking, resp: report.Warning,
 		summary: "enum value added", message: "enum value %[2]s was added to %[1]s",
 		why: "a request that accepts more is additive; a response that may carry a value clients do not know can break exhaustive switches",
-		doc: `  base:     {enum: [open, closed]}
+		doc: `One finding per value, up to three; when more values join one enum, the third
+finding stands for the rest ("x" (and 392 more: "y", "z", …)), so a catalogue
+enum that doubles is one change to review.
+
+  base:     {enum: [open, closed]}
   revision: {enum: [open, closed, archived]}`,
 	})
 	enumAdded = defSided(sidedSpec{
@@ -227,6 +236,11 @@ func constAsEnum(x, y *diff.Schema) bool {
 		len(y.Enum.Children) == 1 && sameValue(x.Const, y.Enum.Children[0])
 }
 
+// enumGroup is how many value findings one enum gets before the rest are
+// folded into the last: an enum of 395 usage categories that gains 395
+// values is one change to review, not 395.
+const enumGroup = 3
+
 func diffEnumValues(e *emitter, sp *diff.SchemaPair) {
 	b, r := sp.Base, sp.Rev
 	inB, inR := map[string]bool{}, map[string]bool{}
@@ -236,19 +250,50 @@ func diffEnumValues(e *emitter, sp *diff.SchemaPair) {
 	for _, v := range r.Enum.Children {
 		inR[enumKey(v)] = true
 	}
+	var gone, fresh []*source.Node
 	for _, v := range b.Enum.Children {
 		if !inR[enumKey(v)] {
-			e.onSchema(sp, enumValueRemoved.on(sp.Side), removed(v, r.Enum), what(r), valueText(v))
+			gone = append(gone, v)
 		}
 	}
+	for _, v := range r.Enum.Children {
+		if !inB[enumKey(v)] {
+			fresh = append(fresh, v)
+		}
+	}
+	eachGrouped(gone, func(v *source.Node, text string) {
+		e.onSchema(sp, enumValueRemoved.on(sp.Side), removed(v, r.Enum), what(r), text)
+	})
 	rule := enumValueAdded.on(sp.Side)
 	if sp.Side == diff.ResponseSide && r.Extensible {
 		rule = extensibleValueAdded
 	}
-	for _, v := range r.Enum.Children {
-		if !inB[enumKey(v)] {
-			e.onSchema(sp, rule, added(v), what(r), valueText(v))
+	eachGrouped(fresh, func(v *source.Node, text string) {
+		e.onSchema(sp, rule, added(v), what(r), text)
+	})
+}
+
+// eachGrouped calls fn per value, up to enumGroup; past that, the last
+// call stands for the rest: "x" (and 392 more: "y", "z", …).
+func eachGrouped(values []*source.Node, fn func(v *source.Node, text string)) {
+	for i, v := range values {
+		if i < enumGroup-1 || len(values) <= enumGroup {
+			fn(v, valueText(v))
+			continue
 		}
+		rest := values[i+1:]
+		text := valueText(v) + fmt.Sprintf(" (and %d more: ", len(rest))
+		for j, w := range rest[:min(2, len(rest))] {
+			if j > 0 {
+				text += ", "
+			}
+			text += valueText(w)
+		}
+		if len(rest) > 2 {
+			text += ", …"
+		}
+		fn(v, text+")")
+		return
 	}
 }
 
