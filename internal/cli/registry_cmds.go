@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -138,7 +139,11 @@ func splitRef(ref string, needVersion bool) (function, version string, err error
 		}
 		return function, version, nil
 	}
-	return registryRef(sideSpec{Raw: "registry:" + ref})
+	function, version, _ = strings.Cut(ref, "@")
+	if err := registry.ValidateFunction(function); err != nil {
+		return "", "", usageErrorf("%v", err)
+	}
+	return function, version, nil
 }
 
 func newCmdDecide(ro *RegistryOptions, verb string) *cobra.Command {
