@@ -117,6 +117,9 @@ func (opts *DiffOptions) runEntry(cfgPath string, ct *config.Contract, slug stri
 	if ct.Kind != "" {
 		eo.Kind = ct.Kind
 	}
+	if ct.SchemaRole != "" {
+		eo.Match.SchemaRole = ct.SchemaRole
+	}
 	rev := displayPath(filepath.Join(filepath.Dir(cfgPath), filepath.FromSlash(ct.Path)))
 	eo.Revision = sideSpec{Kind: sideFile, Path: rev, Raw: rev}
 	eo.Base = entryBase(ct)

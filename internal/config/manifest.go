@@ -5,6 +5,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/relay-dev/relay/internal/diff"
 	"github.com/relay-dev/relay/internal/load"
 	"github.com/relay-dev/relay/internal/source"
 )
@@ -24,7 +25,10 @@ type Contract struct {
 	// Base is RegistryBase or a git revision such as origin/main.
 	Base string
 	Kind load.Kind // "" = sniff the document
-	Pos  source.Pos
+	// SchemaRole is what a bare JSON Schema entry validates ("" = the
+	// command line's --schema-role, input by default).
+	SchemaRole diff.SchemaRole
+	Pos        source.Pos
 }
 
 // parseContracts reads the manifest. Every entry is checked here, with its
@@ -68,8 +72,10 @@ func parseContract(n *source.Node) (*Contract, error) {
 			ct.Base, err = parseBase(m)
 		case "kind":
 			ct.Kind, err = parseContractKind(m)
+		case "schema-role":
+			ct.SchemaRole, err = parseSchemaRole(m)
 		default:
-			err = source.Errorf(m.Pos(), "unknown contracts key %q (want function, path, base, kind)", source.Truncate(m.Key, 80))
+			err = source.Errorf(m.Pos(), "unknown contracts key %q (want function, path, base, kind, schema-role)", source.Truncate(m.Key, 80))
 		}
 		if err != nil {
 			return nil, err
@@ -130,4 +136,12 @@ func parseContractKind(m *source.Node) (load.Kind, error) {
 		return k, nil
 	}
 	return "", source.Errorf(m.ValuePos(), "contracts kind must be openapi, swagger, jsonschema, function or asyncapi, not %q", source.Truncate(m.Value, 40))
+}
+
+func parseSchemaRole(m *source.Node) (diff.SchemaRole, error) {
+	switch r := diff.SchemaRole(m.Value); r {
+	case diff.RoleInput, diff.RoleOutput:
+		return r, nil
+	}
+	return "", source.Errorf(m.ValuePos(), "contracts schema-role must be input or output, not %q", source.Truncate(m.Value, 40))
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/relay-dev/relay/internal/diff"
 	"github.com/relay-dev/relay/internal/load"
 )
 
@@ -19,9 +20,14 @@ func TestContracts(t *testing.T) {
     kind: openapi
   - function: my-team/users
     path: users.yaml
+  - path: schemas/event.json
+    base: main
+    schema-role: output
 `)
 	require.NoError(t, err)
-	require.Len(t, cfg.Contracts, 3)
+	require.Len(t, cfg.Contracts, 4)
+	assert.Equal(t, diff.RoleOutput, cfg.Contracts[3].SchemaRole)
+	assert.Empty(t, cfg.Contracts[0].SchemaRole, "unset: the command line decides")
 	assert.Equal(t, Contract{Function: "my-team/payments", Path: "docs/contracts/payments.yml", Base: RegistryBase, Pos: cfg.Contracts[0].Pos}, *cfg.Contracts[0])
 	assert.Equal(t, 2, cfg.Contracts[0].Pos.Line)
 	assert.Equal(t, "api/orders.yaml", cfg.Contracts[1].Path)
@@ -45,6 +51,7 @@ func TestContractErrors(t *testing.T) {
 		{"contracts:\n  - path: a.yaml\n    base: main\n    kind: graphql", ".relay.yaml:4:11: contracts kind must be openapi"},
 		{"contracts:\n  - path: a.yaml\n    base: main\n    owner: me", ".relay.yaml:4:5: unknown contracts key \"owner\""},
 		{"contracts:\n  - path: 3\n    base: main", ".relay.yaml:2:11: contracts path must be a string"},
+		{"contracts:\n  - path: a.json\n    base: main\n    schema-role: both", `.relay.yaml:4:18: contracts schema-role must be input or output, not "both"`},
 		{"contracts:\n  - {path: a.yaml, base: main}\n  - {path: ./a.yaml, base: dev}", ".relay.yaml:3:5: contract a.yaml is already listed at line 2"},
 	} {
 		_, err := parseText(t, c.text)
