@@ -38,8 +38,12 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool    sarifTool     `json:"tool"`
-	Results []sarifResult `json:"results"`
+	Tool sarifTool `json:"tool"`
+	// ColumnKind says how startColumn counts: relay's columns count
+	// Unicode code points, as editors do, where SARIF's default is UTF-16
+	// code units (they differ past the Basic Multilingual Plane).
+	ColumnKind string        `json:"columnKind"`
+	Results    []sarifResult `json:"results"`
 }
 
 type sarifTool struct {
@@ -120,7 +124,7 @@ func (s SARIF) Render(w io.Writer, r *Report) error {
 	for i, c := range r.Changes {
 		results = append(results, sarifResultFor(c, index[c.ID], fps[i]))
 	}
-	log := sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{{
+	log := sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{{ColumnKind: "unicodeCodePoints",
 		Tool:    sarifTool{Driver: sarifDriver{Name: r.Tool.Name, Version: r.Tool.Version, InformationURI: relayHome, Rules: rules}},
 		Results: results,
 	}}}
