@@ -65,14 +65,17 @@ func bySeverity(cs []Change) []Change {
 
 // fingerprints gives every change a stable identity for code-scanning and
 // code-quality tools, which track findings across runs by it. It hashes the
-// rule, operation and pointer — never line numbers, so reformatting a
+// revision file's name, rule, operation and pointer — never line numbers, so reformatting a
 // contract does not reopen every finding. Changes that share all three are
 // told apart by their message, and as a last resort by their order.
 func fingerprints(cs []Change) []string {
 	plain := make([]string, len(cs))
 	count := map[string]int{}
 	for i, c := range cs {
-		plain[i] = hashParts(c.ID, c.Operation, c.Pointer)
+		// The revision's file name keeps two contracts' identical changes
+		// (GET /health removed from both) apart when CI merges their
+		// SARIF or Code Quality files; it does not move on reformatting.
+		plain[i] = hashParts(c.Revision.File, c.ID, c.Operation, c.Pointer)
 		count[plain[i]]++
 	}
 	out := make([]string, len(cs))
@@ -80,7 +83,7 @@ func fingerprints(cs []Change) []string {
 	for i, c := range cs {
 		fp := plain[i]
 		if count[fp] > 1 {
-			fp = hashParts(c.ID, c.Operation, c.Pointer, c.Message)
+			fp = hashParts(c.Revision.File, c.ID, c.Operation, c.Pointer, c.Message)
 		}
 		seen[fp]++
 		if n := seen[fp]; n > 1 {
