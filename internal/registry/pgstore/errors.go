@@ -36,6 +36,10 @@ func dbError(ctx context.Context, err error, what string) error {
 	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
+		if pgErr.Code == "55P03" { // lock_not_available: lock_timeout expired
+			return fmt.Errorf("cannot %s: another writer has held the registry's write lock too long; try again, "+
+				"or look for a stuck relay process or open transaction on the database", what)
+		}
 		if mapped := constraintError(pgErr, what); mapped != nil {
 			return mapped
 		}

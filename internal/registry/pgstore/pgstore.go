@@ -95,6 +95,11 @@ type Options struct {
 	// MaxConns caps the connection pool; 0 keeps pgxpool's default
 	// (the larger of 4 and the number of CPUs).
 	MaxConns int32
+	// LockTimeout bounds how long a write waits for the registry's write
+	// lock before giving up with a clear error; 0 means 30 seconds. A
+	// writer stuck mid-transaction would otherwise block every other
+	// writer, CI jobs included, until PostgreSQL ends its session.
+	LockTimeout time.Duration
 }
 
 // Store is the PostgreSQL-backed registry.Store.
@@ -106,8 +111,9 @@ type Options struct {
 // hide the database's behaviour. The pool opens connections lazily, so a
 // CLI run that makes one call uses one connection.
 type Store struct {
-	pool  *pgxpool.Pool
-	clock registry.Clock
+	pool        *pgxpool.Pool
+	clock       registry.Clock
+	lockTimeout time.Duration
 }
 
 var _ registry.Store = (*Store)(nil)
@@ -137,7 +143,10 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
-	return &Store{pool: pool, clock: opts.Clock}, nil
+	if opts.LockTimeout <= 0 {
+		opts.LockTimeout = 30 * time.Second
+	}
+	return &Store{pool: pool, clock: opts.Clock, lockTimeout: opts.LockTimeout}, nil
 }
 
 // Close closes the pool, waiting for connections in use to be returned.

@@ -3,6 +3,7 @@ package pgstore
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 
@@ -29,6 +30,10 @@ func (s *Store) write(ctx context.Context, function, version string, do func(*se
 	}
 	var out registry.Version
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, func(tx pgx.Tx) error {
+		// SET cannot take a bind parameter; the value is a formatted integer.
+		if _, err := tx.Exec(ctx, fmt.Sprintf("SET LOCAL lock_timeout = %d", s.lockTimeout.Milliseconds())); err != nil {
+			return err
+		}
 		sess, err := begin(ctx, tx, function)
 		if err != nil {
 			return err
