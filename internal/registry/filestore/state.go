@@ -58,34 +58,14 @@ func (st *fnState) apply(e registry.Event) error {
 	return nil
 }
 
-// targetOf maps a status-changing action to the status it sets.
-var targetOf = map[registry.Action]registry.Status{
-	registry.ActionApprove:   registry.Approved,
-	registry.ActionReject:    registry.Rejected,
-	registry.ActionDeprecate: registry.Deprecated,
-	registry.ActionWithdraw:  registry.Withdrawn,
-}
-
 func (st *fnState) transition(e registry.Event) error {
 	v := st.versions[e.Version]
-	to := targetOf[e.Action]
+	to, _ := registry.StatusSetBy(e.Action)
 	if v == nil || !registry.CanTransition(v.Status, to) {
 		return registry.Errorf(registry.ErrTampered, "audit event %d (%s %s) does not follow from the events before it", e.Seq, e.Action, e.Ref())
 	}
-	setStatus(v, to, e)
+	registry.ApplyStatus(v, to, e)
 	return nil
-}
-
-// setStatus records a status change on v; Store uses it both to replay
-// and to compute the result of a new change.
-func setStatus(v *registry.Version, to registry.Status, e registry.Event) {
-	v.Status = to
-	switch to {
-	case registry.Approved, registry.Rejected:
-		v.Reviewer, v.Reason, v.DecidedAt = e.Actor, e.Detail, e.Time
-	default:
-		v.RetiredBy, v.RetireReason, v.RetiredAt = e.Actor, e.Detail, e.Time
-	}
 }
 
 // noteActive appends to history when the event at seq changed the active

@@ -114,22 +114,6 @@ func replay(function string, events []registry.Event) (*history, error) {
 	return h, nil
 }
 
-// targetOf maps a status-changing action to the status it sets.
-var targetOf = map[registry.Action]registry.Status{
-	registry.ActionApprove:   registry.Approved,
-	registry.ActionReject:    registry.Rejected,
-	registry.ActionDeprecate: registry.Deprecated,
-	registry.ActionWithdraw:  registry.Withdrawn,
-}
-
-// actionFor is targetOf's inverse.
-var actionFor = map[registry.Status]registry.Action{
-	registry.Approved:   registry.ActionApprove,
-	registry.Rejected:   registry.ActionReject,
-	registry.Deprecated: registry.ActionDeprecate,
-	registry.Withdrawn:  registry.ActionWithdraw,
-}
-
 func (h *history) apply(e registry.Event) error {
 	if e.Action == registry.ActionPublish {
 		if h.versions[e.Version] != nil {
@@ -139,7 +123,7 @@ func (h *history) apply(e registry.Event) error {
 			SHA256: e.Detail, Status: registry.Pending, Author: e.Actor, CreatedAt: e.Time}}
 		return nil
 	}
-	to, ok := targetOf[e.Action]
+	to, ok := registry.StatusSetBy(e.Action)
 	if !ok {
 		return nil // events that change no version (notify-failed)
 	}
@@ -147,14 +131,8 @@ func (h *history) apply(e registry.Event) error {
 	if en == nil || !registry.CanTransition(en.v.Status, to) {
 		return registry.Errorf(registry.ErrTampered, "audit event %d (%s %s) does not follow from the events before it", e.Seq, e.Action, e.Ref())
 	}
-	v := &en.v
-	v.Status, en.lastSeq = to, e.Seq
-	switch to {
-	case registry.Approved, registry.Rejected:
-		v.Reviewer, v.Reason, v.DecidedAt = e.Actor, e.Detail, e.Time
-	default:
-		v.RetiredBy, v.RetireReason, v.RetiredAt = e.Actor, e.Detail, e.Time
-	}
+	en.lastSeq = e.Seq
+	registry.ApplyStatus(&en.v, to, e)
 	return nil
 }
 

@@ -9,15 +9,6 @@ import (
 	"github.com/relay-dev/relay/internal/registry"
 )
 
-// checkRef validates function and version.
-func checkRef(function, version string) error {
-	if err := registry.ValidateFunction(function); err != nil {
-		return err
-	}
-	_, err := registry.ParseVersion(version)
-	return err
-}
-
 // read runs fn on function's verified history, in a read-only REPEATABLE
 // READ transaction, so that the events and rows it reads are one snapshot.
 func (s *Store) read(ctx context.Context, function string, fn func(tx pgx.Tx, h *history) error) error {
@@ -44,7 +35,7 @@ func (s *Store) read(ctx context.Context, function string, fn func(tx pgx.Tx, h 
 // Get returns one version with its files, verified against the sha256 of
 // its publish event.
 func (s *Store) Get(ctx context.Context, function, version string) (registry.Version, error) {
-	if err := checkRef(function, version); err != nil {
+	if err := registry.ValidateRef(function, version); err != nil {
 		return registry.Version{}, err
 	}
 	var out registry.Version

@@ -116,7 +116,7 @@ func (s *Store) Publish(ctx context.Context, req registry.PublishRequest) (regis
 // its diff summary as the jsonb parameter: JSON text, or nil for NULL. (A
 // string, not bytes: under the simple protocol bytes are sent as bytea.)
 func newVersion(req registry.PublishRequest) (registry.Version, any, error) {
-	if err := checkRef(req.Function, req.Version); err != nil {
+	if err := registry.ValidateRef(req.Function, req.Version); err != nil {
 		return registry.Version{}, nil, err
 	}
 	ref := registry.Ref(req.Function, req.Version)
