@@ -9,6 +9,7 @@ import (
 	"github.com/relay-dev/relay/internal/diff"
 	"github.com/relay-dev/relay/internal/iostreams"
 	"github.com/relay-dev/relay/internal/load"
+	"github.com/relay-dev/relay/internal/registry"
 	"github.com/relay-dev/relay/internal/report"
 	"github.com/relay-dev/relay/internal/rules"
 )
@@ -52,6 +53,9 @@ type DiffOptions struct {
 	// Registry is --registry: where registry: bases and --function are
 	// read from ("" = $RELAY_REGISTRY_URL, else .relay/registry).
 	Registry string
+	// registryBase is a registry version already fetched (publish has the
+	// active version in hand): the base is read from it, not fetched again.
+	registryBase *registry.Version
 }
 
 // diffFlags are the raw flag values, checked by (*diffFlags).options.
@@ -245,9 +249,6 @@ func (opts *DiffOptions) compare(cfg *config.Config) (*comparison, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkComparable(base.doc, rev.doc); err != nil {
-		return nil, err
-	}
 	res, err := diff.Compare(base.doc, rev.doc, opts.Match)
 	if err != nil {
 		return nil, err
@@ -267,6 +268,3 @@ func (opts *DiffOptions) compare(cfg *config.Config) (*comparison, error) {
 	rep.StaleIgnores = stale
 	return &comparison{rep: rep, failOn: failOn, base: base, rev: rev}, nil
 }
-
-// checkComparable rejects pairs of different kinds before the diff runs.
-var checkComparable = diff.Comparable

@@ -100,7 +100,7 @@ func TestComparable(t *testing.T) {
 		{load.Function, load.Function, ""},
 		{load.AsyncAPI, load.AsyncAPI, ""},
 	} {
-		err := checkComparable(doc(tt.base), doc(tt.rev))
+		err := diff.Comparable(doc(tt.base), doc(tt.rev))
 		if got := errString(err); got != tt.want {
 			t.Errorf("%s vs %s: %q, want %q", tt.base, tt.rev, got, tt.want)
 		}

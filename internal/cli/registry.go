@@ -127,9 +127,13 @@ func (o *DiffOptions) registryVersion(ctx context.Context, s sideSpec) (registry
 // registryOptions loads a registry version's bundle from memory; $refs
 // between its files resolve as they did when it was published.
 func (o *DiffOptions) registryOptions(s sideSpec) (load.Options, error) {
-	v, err := o.registryVersion(context.Background(), s)
-	if err != nil {
-		return load.Options{}, err
+	v := o.registryBase
+	if v == nil {
+		got, err := o.registryVersion(context.Background(), s)
+		if err != nil {
+			return load.Options{}, err
+		}
+		v = &got
 	}
 	return load.Options{FS: bundleFS(v.Files), Path: v.Main,
 		Display: "registry:" + v.Ref() + "/" + v.Main}, nil

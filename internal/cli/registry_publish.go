@@ -100,6 +100,7 @@ func runPublish(ro *RegistryOptions, f *publishFlags) error {
 // same engine and policy as `relay contract diff`.
 func publishDiff(opts *DiffOptions, active registry.Version) (*registry.DiffSummary, error) {
 	opts.Base = sideSpec{Kind: sideRegistry, Raw: "registry:" + active.Ref()}
+	opts.registryBase = &active
 	opts.Now = time.Now()
 	cfg, err := opts.config()
 	if err != nil {
