@@ -92,9 +92,8 @@ func redactURL(u string) string {
 
 // registryRef reads FUNCTION[@VERSION] from a registry: spec.
 func registryRef(s sideSpec) (function, version string, err error) {
-	ref := strings.TrimPrefix(s.Raw, "registry:")
-	function, version, _ = strings.Cut(ref, "@")
-	if err := registry.ValidateFunction(function); err != nil {
+	function, version, err = splitRef(strings.TrimPrefix(s.Raw, "registry:"), false)
+	if err != nil {
 		return "", "", usageErrorf("%s: %v", s.Raw, err)
 	}
 	return function, version, nil
