@@ -47,7 +47,12 @@ func printStale(ios *iostreams.IOStreams, cfg *config.Config, stale []report.Sta
 // from the working directory), or returns nil when there is none. It runs
 // before the contracts are loaded: a broken policy is reported as such.
 func (opts *DiffOptions) config() (*config.Config, error) {
-	path := opts.ConfigPath
+	return loadConfig(opts.ConfigPath)
+}
+
+// loadConfig loads the explicit path, else .relay.yaml found from the
+// working directory up; nil when there is none.
+func loadConfig(path string) (*config.Config, error) {
 	if path == "" {
 		wd, err := os.Getwd()
 		if err != nil {

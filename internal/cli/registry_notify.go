@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/relay-dev/relay/internal/config"
 	"github.com/relay-dev/relay/internal/registry"
 	"github.com/relay-dev/relay/internal/registry/notify"
 )
@@ -21,16 +20,12 @@ func (o *RegistryOptions) webhook() (*notify.Webhook, error) {
 		getenv = os.Getenv
 	}
 	w := &notify.Webhook{Format: notify.FormatSlack, Backoff: o.NotifyBackoff}
-	if wd, err := os.Getwd(); err == nil {
-		if p := config.Find(wd); p != "" {
-			cfg, err := config.Load(p)
-			if err != nil {
-				return nil, err
-			}
-			if cfg.Notify != nil {
-				w.URL, w.Format = cfg.Notify.Webhook, cfg.Notify.Format
-			}
-		}
+	cfg, err := loadConfig("")
+	if err != nil {
+		return nil, err
+	}
+	if cfg != nil && cfg.Notify != nil {
+		w.URL, w.Format = cfg.Notify.Webhook, cfg.Notify.Format
 	}
 	if env := getenv(NotifyEnv); env != "" {
 		w.URL = env
