@@ -21,6 +21,7 @@ var enginePackages = []string{
 	"internal/load",
 	"internal/diff",
 	"internal/rules",
+	"internal/finding",
 	"internal/report",
 	"internal/registry", // subpackages (filestore, registrytest) included
 }

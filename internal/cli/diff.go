@@ -7,6 +7,7 @@ import (
 
 	"github.com/relay-dev/relay/internal/config"
 	"github.com/relay-dev/relay/internal/diff"
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/iostreams"
 	"github.com/relay-dev/relay/internal/load"
 	"github.com/relay-dev/relay/internal/registry"
@@ -24,7 +25,7 @@ type DiffOptions struct {
 	// report. Without a base it would select the registry's active version.
 	Function string
 	Outputs  []output
-	FailOn   report.Level
+	FailOn   finding.Level
 	// Kind forces the contract kind of documents without a marker.
 	Kind            load.Kind
 	AllowRemoteRefs bool
@@ -131,7 +132,7 @@ func newCmdDiff(ios *iostreams.IOStreams, runF func(*DiffOptions) error) *cobra.
 	fl.StringVar(&f.registry, "registry", "", "registry `URL`: a directory, file://PATH or postgres://… (default $"+RegistryEnv+", else .relay/registry at the repository root)")
 	fl.StringArrayVar(&f.formats, "format", nil, "report format `F[=PATH]`, repeatable: "+formatList()+" (default text)")
 	fl.StringVar(&f.output, "output", "", "write the one format without =PATH to `PATH` instead of standard output")
-	fl.StringVar(&f.failOn, "fail-on", string(report.Breaking), "lowest level that exits 20: breaking or warning")
+	fl.StringVar(&f.failOn, "fail-on", string(finding.Breaking), "lowest level that exits 20: breaking or warning")
 	fl.StringVar(&f.kind, "kind", "", "contract `KIND` for documents without a marker: openapi, swagger, jsonschema, function, asyncapi")
 	fl.StringVar(&f.schemaRole, "schema-role", string(diff.RoleInput), "for a bare JSON Schema, what it validates: `ROLE` = input (data others send) or output (data it emits)")
 	fl.BoolVar(&f.allowRemoteRefs, "allow-remote-refs", false, "allow $ref to http(s) URLs")
@@ -177,9 +178,9 @@ func (f *diffFlags) options(ios *iostreams.IOStreams, args []string) (*DiffOptio
 	return opts, nil
 }
 
-func parseFailOn(s string) (report.Level, error) {
-	switch l := report.Level(s); l {
-	case report.Breaking, report.Warning:
+func parseFailOn(s string) (finding.Level, error) {
+	switch l := finding.Level(s); l {
+	case finding.Breaking, finding.Warning:
 		return l, nil
 	}
 	return "", usageErrorf("--fail-on must be breaking or warning, not %q", s)
@@ -232,7 +233,7 @@ func runDiff(opts *DiffOptions) error {
 // comparison is one finished diff, ready to render.
 type comparison struct {
 	rep       *report.Report
-	failOn    report.Level
+	failOn    finding.Level
 	base, rev *loaded
 }
 

@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/relay-dev/relay/internal/diff"
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/load"
-	"github.com/relay-dev/relay/internal/report"
 	"github.com/relay-dev/relay/internal/source"
 )
 
@@ -26,7 +26,7 @@ func TestDiffFlagDefaults(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	if opts.FailOn != report.Breaking || opts.Kind != "" || opts.AllowRemoteRefs || opts.Function != "" {
+	if opts.FailOn != finding.Breaking || opts.Kind != "" || opts.AllowRemoteRefs || opts.Function != "" {
 		t.Errorf("defaults: %+v", opts)
 	}
 	if want := []output{{Format: "text"}}; !reflect.DeepEqual(opts.Outputs, want) {
@@ -49,7 +49,7 @@ func TestDiffFlagsParsed(t *testing.T) {
 		Revision:        sideSpec{Kind: sideFile, Path: "docs/api.yaml", Raw: "docs/api.yaml"},
 		Function:        "team/payments",
 		Outputs:         []output{{Format: "json", Path: "out/r.json"}, {Format: "sarif", Path: "out/r.sarif"}},
-		FailOn:          report.Warning,
+		FailOn:          finding.Warning,
 		Kind:            load.Swagger,
 		AllowRemoteRefs: true,
 		FailOnSet:       true,

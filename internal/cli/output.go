@@ -10,9 +10,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/iostreams"
 	"github.com/relay-dev/relay/internal/report"
-	"github.com/relay-dev/relay/internal/rules"
 )
 
 // output is one report to write: a format and where it goes.
@@ -100,7 +100,7 @@ func checkDestinations(outs []output) error {
 
 // rendering is what the renderers need besides the report itself.
 type rendering struct {
-	failOn report.Level
+	failOn finding.Level
 	sides  []*loaded
 	// sources is filled on first use: only the html format shows snippets,
 	// and reading the contracts again is wasted work for the others.
@@ -108,7 +108,7 @@ type rendering struct {
 }
 
 // writeReports writes every --format, then the GitHub Actions job summary.
-func (opts *DiffOptions) writeReports(rep *report.Report, failOn report.Level, sides ...*loaded) error {
+func (opts *DiffOptions) writeReports(rep *report.Report, failOn finding.Level, sides ...*loaded) error {
 	if err := writeOutputs(opts.IO, opts.Outputs, rep, &rendering{failOn: failOn, sides: sides}); err != nil {
 		return err
 	}
@@ -154,21 +154,8 @@ func (rc *rendering) options(ios *iostreams.IOStreams, o output) report.Options 
 			rc.sources = sourcesOf(rc.sides)
 		}
 		opts.Sources = rc.sources
-	case "sarif":
-		opts.Rules = catalogRules()
 	}
 	return opts
-}
-
-// catalogRules adapts the rule catalog for the report package, which
-// cannot import it (rules imports report).
-func catalogRules() []report.RuleMeta {
-	all := rules.All()
-	out := make([]report.RuleMeta, len(all))
-	for i, r := range all {
-		out[i] = report.RuleMeta{ID: r.ID, Summary: r.Summary, Doc: r.Doc, Level: r.Level}
-	}
-	return out
 }
 
 // sourcesOf collects the text of every file both sides loaded, keyed by the

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/relay-dev/relay/internal/config"
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/iostreams"
 	"github.com/relay-dev/relay/internal/report"
 )
@@ -14,7 +15,7 @@ import (
 // applyPolicy applies ignores and severity overrides and settles the fail
 // threshold: an explicit --fail-on beats the file's fail-on. It prints
 // nothing: --all runs it concurrently and decides what to say once.
-func (opts *DiffOptions) applyPolicy(cfg *config.Config, changes []report.Change) ([]report.Change, []report.StaleIgnore, report.Level, error) {
+func (opts *DiffOptions) applyPolicy(cfg *config.Config, changes []finding.Change) ([]finding.Change, []report.StaleIgnore, finding.Level, error) {
 	failOn := opts.FailOn
 	if cfg != nil && cfg.FailOn != "" && !opts.FailOnSet {
 		failOn = cfg.FailOn
@@ -66,7 +67,7 @@ func loadConfig(path string) (*config.Config, error) {
 }
 
 // writeBaseline writes the ignore list for today's findings atomically.
-func writeBaseline(path string, changes []report.Change, now time.Time) error {
+func writeBaseline(path string, changes []finding.Change, now time.Time) error {
 	var buf bytes.Buffer
 	if err := config.WriteBaseline(&buf, changes, now); err != nil {
 		return err

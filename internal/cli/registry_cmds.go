@@ -10,9 +10,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/iostreams"
 	"github.com/relay-dev/relay/internal/registry"
-	"github.com/relay-dev/relay/internal/report"
 )
 
 // RegistryOptions holds what every registry command shares.
@@ -349,10 +349,10 @@ func printVersion(w io.Writer, v registry.Version) {
 
 // bumpFor maps a diff verdict to the smallest version bump it needs.
 func bumpFor(verdict string) registry.Bump {
-	switch report.Level(verdict) {
-	case report.Breaking:
+	switch finding.Level(verdict) {
+	case finding.Breaking:
 		return registry.BumpMajor
-	case report.Warning, report.NonBreaking:
+	case finding.Warning, finding.NonBreaking:
 		return registry.BumpMinor
 	}
 	return registry.BumpPatch

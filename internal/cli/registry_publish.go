@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/registry"
-	"github.com/relay-dev/relay/internal/report"
 )
 
 // publishFlags are `relay contract publish`'s inputs.
@@ -52,7 +52,7 @@ user.name, then $USER.`,
 func runPublish(ro *RegistryOptions, f *publishFlags) error {
 	ctx := context.Background()
 	opts := &DiffOptions{IO: ro.IO, Registry: ro.Registry, Getenv: ro.Getenv, Function: f.function,
-		Revision: sideSpec{Kind: sideFile, Path: f.contract, Raw: f.contract}, FailOn: report.Breaking}
+		Revision: sideSpec{Kind: sideFile, Path: f.contract, Raw: f.contract}, FailOn: finding.Breaking}
 	var err error
 	if opts.Kind, err = parseKind(f.kind); err != nil {
 		return err

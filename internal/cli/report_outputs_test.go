@@ -7,15 +7,15 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/load"
 	"github.com/relay-dev/relay/internal/report"
-	"github.com/relay-dev/relay/internal/rules"
 )
 
 func smallReport() *report.Report {
 	return report.New(report.Tool{Name: "relay", Version: "test"}, report.Side{Source: "a.yaml"}, report.Side{Source: "b.yaml"},
-		[]report.Change{{ID: "operation-removed", Level: report.Breaking, Operation: "GET /a", Pointer: "/paths/~1a/get",
-			Message: "operation GET /a was removed", Revision: report.Location{File: "b.yaml", Line: 3, Column: 1}}}, report.Breaking)
+		[]finding.Change{{ID: "operation-removed", Level: finding.Breaking, Operation: "GET /a", Pointer: "/paths/~1a/get",
+			Message: "operation GET /a was removed", Revision: finding.Location{File: "b.yaml", Line: 3, Column: 1}}}, finding.Breaking)
 }
 
 // TestStepSummaryReadsInjectedEnv: the job summary path comes from
@@ -31,7 +31,7 @@ func TestStepSummaryReadsInjectedEnv(t *testing.T) {
 	for _, format := range []string{"json", "github"} {
 		ios, _, out, _ := testIO()
 		opts := &DiffOptions{IO: ios, Outputs: []output{{Format: format}}, Getenv: env}
-		if err := opts.writeReports(smallReport(), report.Breaking); err != nil {
+		if err := opts.writeReports(smallReport(), finding.Breaking); err != nil {
 			t.Fatal(err)
 		}
 		if out.Len() == 0 {
@@ -44,19 +44,6 @@ func TestStepSummaryReadsInjectedEnv(t *testing.T) {
 	}
 	if got := strings.Count(string(b), "**relay: 1 breaking change** — exit 20"); got != 1 {
 		t.Errorf("summary has %d verdict lines, want 1 (github only):\n%s", got, b)
-	}
-}
-
-func TestCatalogRulesAdaptEveryRule(t *testing.T) {
-	got := catalogRules()
-	all := rules.All()
-	if len(got) != len(all) {
-		t.Fatalf("%d rules adapted, catalog has %d", len(got), len(all))
-	}
-	for i, r := range all {
-		if got[i].ID != r.ID || got[i].Summary != r.Summary || got[i].Doc != r.Doc || got[i].Level != r.Level {
-			t.Errorf("rule %d: %+v, want %s", i, got[i], r.ID)
-		}
 	}
 }
 

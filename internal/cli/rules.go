@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/iostreams"
-	"github.com/relay-dev/relay/internal/report"
 	"github.com/relay-dev/relay/internal/rules"
 )
 
@@ -50,12 +50,12 @@ the reason for its level.`,
 
 // ruleJSON is the machine form of a catalog entry.
 type ruleJSON struct {
-	ID      string       `json:"id"`
-	Side    string       `json:"side"`
-	Level   report.Level `json:"level"`
-	Summary string       `json:"summary"`
-	Doc     string       `json:"doc"`
-	Why     string       `json:"why,omitempty"`
+	ID      string        `json:"id"`
+	Side    string        `json:"side"`
+	Level   finding.Level `json:"level"`
+	Summary string        `json:"summary"`
+	Doc     string        `json:"doc"`
+	Why     string        `json:"why,omitempty"`
 }
 
 func toJSON(r *rules.Rule) ruleJSON {

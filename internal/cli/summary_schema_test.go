@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relay-dev/relay/internal/config"
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/report"
 )
 
@@ -29,7 +30,7 @@ func TestSummaryMatchesSchema(t *testing.T) {
 	require.NoError(t, err)
 
 	rep := report.New(report.Tool{Name: "relay", Version: "dev"}, report.Side{}, report.Side{},
-		[]report.Change{{ID: "operation-removed", Level: report.Breaking, Pointer: "/paths/~1a/get"}}, report.Breaking)
+		[]finding.Change{{ID: "operation-removed", Level: finding.Breaking, Pointer: "/paths/~1a/get"}}, finding.Breaking)
 	results := []*entryResult{
 		{ct: &config.Contract{Function: "my-team/payments", Path: "docs/payments.yaml", Base: "main"},
 			base: sideSpec{Raw: "git:main"}, rep: rep, reports: []output{{Format: "json", Path: "reports/my-team-payments.json"}}},

@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/relay-dev/relay/internal/diff"
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/load"
-	"github.com/relay-dev/relay/internal/report"
 	"github.com/relay-dev/relay/internal/rules"
 	"github.com/relay-dev/relay/internal/source"
 )
@@ -33,11 +33,11 @@ type Config struct {
 	// Notify is where registry decisions are announced; nil when not set.
 	Notify   *Notify
 	Ignores  []*Ignore
-	Severity map[string]report.Level
-	FailOn   report.Level // "" when not set
+	Severity map[string]finding.Level
+	FailOn   finding.Level // "" when not set
 	// BetaLevel caps changes to x-stability-level: beta operations
 	// (stability.beta); "" leaves the default (warning).
-	BetaLevel report.Level
+	BetaLevel finding.Level
 	// MinDeprecationDays is deprecation.min-days; 0 when not set.
 	MinDeprecationDays int
 	// Notices are things the user should fix but that do not stop the run,
@@ -128,7 +128,7 @@ func parse(f *source.File) (*Config, error) {
 	if root.Kind != source.Object {
 		return nil, source.Errorf(root.ValuePos(), "the configuration must be a mapping")
 	}
-	c := &Config{Path: f.Path, Severity: map[string]report.Level{}}
+	c := &Config{Path: f.Path, Severity: map[string]finding.Level{}}
 	for _, m := range root.Children {
 		var err error
 		switch m.Key {
@@ -156,25 +156,25 @@ func parse(f *source.File) (*Config, error) {
 	return c, nil
 }
 
-func parseFailOn(n *source.Node) (report.Level, error) {
-	if n.Value == string(report.Breaking) || n.Value == string(report.Warning) {
-		return report.Level(n.Value), nil
+func parseFailOn(n *source.Node) (finding.Level, error) {
+	if n.Value == string(finding.Breaking) || n.Value == string(finding.Warning) {
+		return finding.Level(n.Value), nil
 	}
 	return "", source.Errorf(n.ValuePos(), "fail-on must be breaking or warning, not %q", source.Truncate(n.Value, 40))
 }
 
 // parseStability reads `stability: {beta: LEVEL}`: the highest level a
 // change to a beta operation keeps.
-func parseStability(n *source.Node) (report.Level, error) {
+func parseStability(n *source.Node) (finding.Level, error) {
 	if n.Kind != source.Object {
 		return "", source.Errorf(n.ValuePos(), "stability must be a mapping like {beta: warning}")
 	}
-	var lvl report.Level
+	var lvl finding.Level
 	for _, m := range n.Children {
 		if m.Key != "beta" {
 			return "", source.Errorf(m.Pos(), "unknown stability key %q (want beta; draft and alpha changes are always info)", source.Truncate(m.Key, 80))
 		}
-		l, err := report.ParseLevel(m.Value)
+		l, err := finding.ParseLevel(m.Value)
 		if err != nil || m.Kind != source.String {
 			return "", source.Errorf(m.ValuePos(), "stability.beta must be breaking, warning, non-breaking or info")
 		}
@@ -211,7 +211,7 @@ func (c *Config) parseSeverity(n *source.Node) error {
 		if err != nil {
 			return err
 		}
-		lvl, err := report.ParseLevel(m.Value)
+		lvl, err := finding.ParseLevel(m.Value)
 		if err != nil || m.Kind != source.String {
 			return source.Errorf(m.ValuePos(), "severity of %s must be breaking, warning, non-breaking or info", m.Key)
 		}

@@ -14,8 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relay-dev/relay/internal/diff"
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/load"
-	"github.com/relay-dev/relay/internal/report"
 	"github.com/relay-dev/relay/internal/rules"
 )
 
@@ -44,8 +44,8 @@ func TestGlob(t *testing.T) {
 	}
 }
 
-func change(id, op, ptr string, lvl report.Level) report.Change {
-	return report.Change{ID: id, Level: lvl, Operation: op, Pointer: ptr, Affects: []string{op}}
+func change(id, op, ptr string, lvl finding.Level) finding.Change {
+	return finding.Change{ID: id, Level: lvl, Operation: op, Pointer: ptr, Affects: []string{op}}
 }
 
 func TestApply(t *testing.T) {
@@ -57,17 +57,17 @@ severity:
   request-property-removed: breaking
 `)
 	require.NoError(t, err)
-	in := []report.Change{
-		change("response-property-removed", "GET /pets/{id}", "/components/schemas/Pet/properties/a", report.Breaking),
-		change("response-property-removed", "GET /stores", "/components/schemas/Store/properties/a", report.Breaking),
-		change("response-property-added", "GET /x", "/components/schemas/Legacy/properties/b", report.NonBreaking),
-		change("request-property-removed", "POST /x", "/components/schemas/In/properties/c", report.Warning),
+	in := []finding.Change{
+		change("response-property-removed", "GET /pets/{id}", "/components/schemas/Pet/properties/a", finding.Breaking),
+		change("response-property-removed", "GET /stores", "/components/schemas/Store/properties/a", finding.Breaking),
+		change("response-property-added", "GET /x", "/components/schemas/Legacy/properties/b", finding.NonBreaking),
+		change("request-property-removed", "POST /x", "/components/schemas/In/properties/c", finding.Warning),
 	}
 	kept, stale, err := cfg.Apply(in, time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC))
 	require.NoError(t, err)
 	require.Len(t, kept, 2)
 	assert.Equal(t, "GET /stores", kept[0].Operation)
-	assert.Equal(t, report.Breaking, kept[1].Level, "severity override")
+	assert.Equal(t, finding.Breaking, kept[1].Level, "severity override")
 	require.Len(t, stale, 1)
 	assert.Equal(t, "operation-removed", stale[0].Rule)
 }
@@ -112,7 +112,7 @@ func TestPolicyOptions(t *testing.T) {
 	require.NoError(t, err)
 	now := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
 	opts := cfg.RulesOptions(now)
-	assert.Equal(t, report.Info, opts.BetaLevel)
+	assert.Equal(t, finding.Info, opts.BetaLevel)
 	assert.Equal(t, 180, opts.MinDeprecationDays)
 	assert.Equal(t, now, opts.Now)
 	var none *Config
@@ -120,9 +120,9 @@ func TestPolicyOptions(t *testing.T) {
 }
 
 func TestBaselineRoundTrip(t *testing.T) {
-	in := []report.Change{
-		change("response-property-removed", "GET /pets/{id}", "/components/schemas/Pet/properties/tag", report.Breaking),
-		change("operation-removed", "DELETE /pets/{id}", "/paths/~1pets~1{id}/delete", report.Breaking),
+	in := []finding.Change{
+		change("response-property-removed", "GET /pets/{id}", "/components/schemas/Pet/properties/tag", finding.Breaking),
+		change("operation-removed", "DELETE /pets/{id}", "/paths/~1pets~1{id}/delete", finding.Breaking),
 	}
 	var buf bytes.Buffer
 	now := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
@@ -181,9 +181,9 @@ func TestRetiredRuleIDs(t *testing.T) {
 	require.Len(t, cfg.Notices, 2)
 	assert.Equal(t, ".relay.yaml:2:5: rule response-field-dropped was retired in relay 0.3.0 (renamed); "+
 		"this entry now applies to response-property-removed: name them instead", cfg.Notices[0])
-	assert.Equal(t, report.Info, cfg.Severity["response-property-removed"])
-	kept, stale, err := cfg.Apply([]report.Change{
-		change("response-property-removed", "GET /pets", "/components/schemas/Pet/properties/a", report.Breaking),
+	assert.Equal(t, finding.Info, cfg.Severity["response-property-removed"])
+	kept, stale, err := cfg.Apply([]finding.Change{
+		change("response-property-removed", "GET /pets", "/components/schemas/Pet/properties/a", finding.Breaking),
 	}, time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC))
 	require.NoError(t, err)
 	assert.Empty(t, kept, "the ignore applies to the replacement")

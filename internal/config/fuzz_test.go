@@ -4,8 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/load"
-	"github.com/relay-dev/relay/internal/report"
 )
 
 // FuzzConfig: any .relay.yaml either loads or is one error with a
@@ -32,7 +32,7 @@ func FuzzConfig(f *testing.F) {
 			}
 			return
 		}
-		changes := []report.Change{{ID: "operation-removed", Level: report.Breaking, Operation: "GET /a/b",
+		changes := []finding.Change{{ID: "operation-removed", Level: finding.Breaking, Operation: "GET /a/b",
 			Pointer: "/paths/~1a~1b/get", Affects: []string{"GET /a/b"}}}
 		_, _, _ = cfg.Apply(changes, time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC))
 		_ = cfg.RulesOptions(time.Time{})

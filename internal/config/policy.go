@@ -9,6 +9,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/report"
 	"github.com/relay-dev/relay/internal/source"
 )
@@ -17,7 +18,7 @@ import (
 // date has passed is an error naming it; severity overrides re-level
 // changes; ignored changes are dropped. It returns the kept changes and the
 // ignore entries that matched nothing (stale: reported, never fatal).
-func (c *Config) Apply(changes []report.Change, now time.Time) ([]report.Change, []report.StaleIgnore, error) {
+func (c *Config) Apply(changes []finding.Change, now time.Time) ([]finding.Change, []report.StaleIgnore, error) {
 	if c == nil {
 		return changes, nil, nil
 	}
@@ -27,7 +28,7 @@ func (c *Config) Apply(changes []report.Change, now time.Time) ([]report.Change,
 			return nil, nil, source.Errorf(ig.Pos, "ignore for %s expired on %s; remove it or extend until", ig.Rule, ig.Until.Format("2006-01-02"))
 		}
 	}
-	kept := make([]report.Change, 0, len(changes))
+	kept := make([]finding.Change, 0, len(changes))
 	for _, ch := range changes {
 		if lvl, ok := c.Severity[ch.ID]; ok {
 			ch.Level = lvl
@@ -41,7 +42,7 @@ func (c *Config) Apply(changes []report.Change, now time.Time) ([]report.Change,
 
 // ignored reports whether any entry matches; every matching entry counts,
 // so no entry is called stale while it still does work.
-func (c *Config) ignored(ch report.Change) bool {
+func (c *Config) ignored(ch finding.Change) bool {
 	hit := false
 	for _, ig := range c.Ignores {
 		if ig.matches(ch) {
@@ -52,7 +53,7 @@ func (c *Config) ignored(ch report.Change) bool {
 	return hit
 }
 
-func (ig *Ignore) matches(ch report.Change) bool {
+func (ig *Ignore) matches(ch finding.Change) bool {
 	if ig.Rule != "*" && !slices.Contains(ig.rules, ch.ID) {
 		return false
 	}
@@ -105,7 +106,7 @@ type baselineEntry struct {
 
 // WriteBaseline writes a .relay.yaml ignore list covering every change, so
 // a team can adopt relay on a legacy API and only see new findings.
-func WriteBaseline(w io.Writer, changes []report.Change, now time.Time) error {
+func WriteBaseline(w io.Writer, changes []finding.Change, now time.Time) error {
 	reason := "baseline of " + now.UTC().Format("2006-01-02") + ": review and remove"
 	seen := map[baselineEntry]bool{}
 	var entries []baselineEntry

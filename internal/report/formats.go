@@ -3,6 +3,9 @@ package report
 import (
 	"fmt"
 	"strings"
+
+	"github.com/relay-dev/relay/internal/finding"
+	"github.com/relay-dev/relay/internal/rules"
 )
 
 // Options are the renderer settings decided by the CLI. Each field is read
@@ -17,22 +20,12 @@ type Options struct {
 	// Sources holds the contracts' text keyed by Location.File; the html
 	// format shows a few lines around each location it finds here.
 	Sources map[string][]byte
-	// Rules is the rule catalog. SARIF lists it as tool.driver.rules; the
-	// report package cannot import the catalog itself (rules imports report).
-	Rules []RuleMeta
+	// Rules is the rule list SARIF gives as tool.driver.rules; nil means
+	// the whole catalog (tests pass a small one).
+	Rules []*rules.Rule
 	// FailOn is the lowest level that fails a JUnit testcase; the zero value
 	// means Breaking, like `--fail-on`.
-	FailOn Level
-}
-
-// RuleMeta is what a renderer may say about a rule of the catalog.
-type RuleMeta struct {
-	ID      string
-	Summary string
-	Doc     string
-	// Level is the rule's level in the catalog; a finding's own level can
-	// differ (severity overrides in .relay.yaml, stability levels).
-	Level Level
+	FailOn finding.Level
 }
 
 var formats = []string{"json", "text", "markdown", "html", "sarif", "junit", "github", "gitlab", "yaml"}
@@ -54,7 +47,11 @@ func Lookup(name string, opts Options) (Renderer, error) {
 	case "html":
 		return HTML{Sources: opts.Sources}, nil
 	case "sarif":
-		return SARIF{Rules: opts.Rules}, nil
+		rs := opts.Rules
+		if rs == nil {
+			rs = rules.All()
+		}
+		return SARIF{Rules: rs}, nil
 	case "junit":
 		return JUnit{FailOn: opts.FailOn}, nil
 	case "github":

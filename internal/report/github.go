@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/relay-dev/relay/internal/finding"
 )
 
 // GitHub renders GitHub Actions workflow commands: one annotation per
@@ -17,7 +19,7 @@ type GitHub struct{}
 const githubAnnotationCap = 10
 
 // githubKind maps levels onto the three annotation commands.
-var githubKind = map[Level]string{Breaking: "error", Warning: "warning", NonBreaking: "notice", Info: "notice"}
+var githubKind = map[finding.Level]string{finding.Breaking: "error", finding.Warning: "warning", finding.NonBreaking: "notice", finding.Info: "notice"}
 
 var githubKinds = []string{"error", "warning", "notice"}
 
@@ -25,7 +27,7 @@ var githubKinds = []string{"error", "warning", "notice"}
 // them are at each level.
 type githubCut struct {
 	hidden  int
-	byLevel map[Level]int
+	byLevel map[finding.Level]int
 }
 
 // Render writes the commands. A kind with more changes than GitHub will
@@ -49,7 +51,7 @@ func (GitHub) Render(w io.Writer, r *Report) error {
 		}
 		cut := cuts[kind]
 		if cut == nil {
-			cut = &githubCut{byLevel: map[Level]int{}}
+			cut = &githubCut{byLevel: map[finding.Level]int{}}
 			cuts[kind] = cut
 		}
 		cut.hidden++
@@ -64,7 +66,7 @@ func (GitHub) Render(w io.Writer, r *Report) error {
 	return bw.Flush()
 }
 
-func githubKindOf(l Level) string {
+func githubKindOf(l finding.Level) string {
 	if k, ok := githubKind[l]; ok {
 		return k
 	}
@@ -74,8 +76,8 @@ func githubKindOf(l Level) string {
 // text is "37 more breaking changes" or "12 more changes (3 non-breaking, 9 info)".
 func (c *githubCut) text() string {
 	var parts []string
-	var only Level
-	for _, l := range Levels {
+	var only finding.Level
+	for _, l := range finding.Levels {
 		if n := c.byLevel[l]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, l))
 			only = l
@@ -93,7 +95,7 @@ func (c *githubCut) text() string {
 
 // githubAnnotation writes one command. The file is omitted for standard
 // input ("-"), which GitHub could not place in the repository anyway.
-func githubAnnotation(w io.Writer, kind string, c Change) {
+func githubAnnotation(w io.Writer, kind string, c finding.Change) {
 	var props []string
 	if f := c.Revision.File; f != "" && f != "-" {
 		props = append(props, "file="+escapeProperty(strings.ReplaceAll(f, `\`, "/")))

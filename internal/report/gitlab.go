@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"io"
 	"strings"
+
+	"github.com/relay-dev/relay/internal/finding"
 )
 
 // GitLab renders a GitLab Code Quality report (contracts/gitlab-codequality.schema.json
@@ -14,7 +16,7 @@ type GitLab struct{}
 // gitlabSeverity maps levels onto Code Quality severities (info, minor,
 // major, critical, blocker). GitLab has no "non-breaking": additive changes
 // are worth seeing in the widget but are not problems, hence info.
-var gitlabSeverity = map[Level]string{Breaking: "critical", Warning: "major", NonBreaking: "info", Info: "info"}
+var gitlabSeverity = map[finding.Level]string{finding.Breaking: "critical", finding.Warning: "major", finding.NonBreaking: "info", finding.Info: "info"}
 
 type gitlabIssue struct {
 	Description string         `json:"description"`
@@ -47,7 +49,7 @@ func (GitLab) Render(w io.Writer, r *Report) error {
 	return enc.Encode(issues)
 }
 
-func gitlabIssueFor(c Change, fingerprint string) gitlabIssue {
+func gitlabIssueFor(c finding.Change, fingerprint string) gitlabIssue {
 	desc := c.Message
 	if c.Operation != "" {
 		desc = c.Operation + ": " + desc

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/report"
 )
 
@@ -64,7 +65,7 @@ func TestGitLabIssues(t *testing.T) {
 	rep := fixture()
 	doc := decodeGitLab(t, rep)
 	require.Len(t, doc, len(rep.Changes))
-	sev := map[report.Level]string{}
+	sev := map[finding.Level]string{}
 	for i, is := range doc {
 		c := rep.Changes[i]
 		sev[c.Level] = is.Severity
@@ -72,17 +73,17 @@ func TestGitLabIssues(t *testing.T) {
 		assert.Equal(t, c.Revision.File, is.Location.Path)
 		assert.Equal(t, c.Revision.Line, is.Location.Lines.Begin)
 	}
-	assert.Equal(t, map[report.Level]string{report.Breaking: "critical", report.Warning: "major", report.NonBreaking: "info", report.Info: "info"}, sev)
+	assert.Equal(t, map[finding.Level]string{finding.Breaking: "critical", finding.Warning: "major", finding.NonBreaking: "info", finding.Info: "info"}, sev)
 }
 
 // TestGitLabFingerprints: unique even when rule, operation and pointer
 // collide (GitLab drops repeats), and blind to line numbers.
 func TestGitLabFingerprints(t *testing.T) {
-	c := report.Change{ID: "response-property-removed", Level: report.Breaking, Operation: "GET /a", Pointer: "/p", Message: "one",
-		Revision: report.Location{File: "./api.yaml", Line: 1, Column: 1}}
+	c := finding.Change{ID: "response-property-removed", Level: finding.Breaking, Operation: "GET /a", Pointer: "/p", Message: "one",
+		Revision: finding.Location{File: "./api.yaml", Line: 1, Column: 1}}
 	c2, c3 := c, c
 	c2.Message = "two"
-	rep := report.New(report.Tool{Name: "relay"}, report.Side{}, report.Side{}, []report.Change{c, c2, c3}, report.Breaking)
+	rep := report.New(report.Tool{Name: "relay"}, report.Side{}, report.Side{}, []finding.Change{c, c2, c3}, finding.Breaking)
 	doc := decodeGitLab(t, rep)
 	seen := map[string]bool{}
 	for _, is := range doc {

@@ -7,6 +7,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/relay-dev/relay/internal/finding"
 )
 
 // HTML renders one self-contained page for people: the verdict and counts,
@@ -38,12 +40,12 @@ type htmlPage struct {
 }
 
 type htmlCount struct {
-	Level Level
+	Level finding.Level
 	N     int
 }
 
 type htmlChange struct {
-	Change
+	finding.Change
 	// Ops is a JSON array of the operations the change reaches, read by the
 	// operation filter.
 	Ops                string
@@ -73,7 +75,7 @@ func (h HTML) page(r *Report) htmlPage {
 	if r.Function != "" {
 		p.Title += " — " + r.Function
 	}
-	for _, l := range Levels {
+	for _, l := range finding.Levels {
 		p.Counts = append(p.Counts, htmlCount{Level: l, N: levelCount(r.Summary, l)})
 	}
 	src := sourceLines{raw: h.Sources, split: map[string][]string{}}
@@ -101,7 +103,7 @@ func (h HTML) page(r *Report) htmlPage {
 
 // changeOps is what the operation filter matches: every operation the
 // change affects, or "document" for document-level changes.
-func changeOps(c Change) []string {
+func changeOps(c finding.Change) []string {
 	switch {
 	case len(c.Affects) > 0:
 		return c.Affects
@@ -119,7 +121,7 @@ func jsonStrings(ss []string) string {
 	return string(b)
 }
 
-func locText(l Location) string { return fmt.Sprintf("%s:%d:%d", l.File, l.Line, l.Column) }
+func locText(l finding.Location) string { return fmt.Sprintf("%s:%d:%d", l.File, l.Line, l.Column) }
 
 // sourceLines splits each source file once, however many changes point
 // into it.
@@ -146,7 +148,7 @@ func (s sourceLines) lines(file string) []string {
 
 // snippet returns the lines around l, or nil when the file or line is
 // unknown.
-func (s sourceLines) snippet(l Location) []snippetLine {
+func (s sourceLines) snippet(l finding.Location) []snippetLine {
 	ls := s.lines(l.File)
 	if l.Line < 1 || l.Line > len(ls) {
 		return nil

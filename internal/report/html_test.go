@@ -8,18 +8,19 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/report"
 )
 
 // hostile is a change whose every field tries to inject markup that
 // would load something from the network.
-func hostile() report.Change {
-	return report.Change{
-		ID: "response-property-removed", Level: report.Breaking,
+func hostile() finding.Change {
+	return finding.Change{
+		ID: "response-property-removed", Level: finding.Breaking,
 		Operation: `GET /x"><script src="https://evil.example/op.js"></script>`,
 		Pointer:   `/paths/~1x/get/<iframe src=//evil.example>`,
 		Message:   `<img src="https://evil.example/x.png"><a href='http://evil.example'>x</a><link rel=stylesheet href=https://evil.example/s.css>`,
-		Revision:  report.Location{File: `api.yaml"><img src=https://evil.example/f.png>`, Line: 2, Column: 1},
+		Revision:  finding.Location{File: `api.yaml"><img src=https://evil.example/f.png>`, Line: 2, Column: 1},
 		Affects:   []string{`GET /x"><script src="https://evil.example/op.js"></script>`, "POST /y"},
 	}
 }
@@ -49,7 +50,7 @@ func TestHTMLIsSelfContained(t *testing.T) {
 
 func TestHTMLFiltersAndEntries(t *testing.T) {
 	out := string(render(t, "html", goldenOptions(), fixture()))
-	for _, l := range report.Levels {
+	for _, l := range finding.Levels {
 		assert.Contains(t, out, `<input type="checkbox" name="level" value="`+string(l)+`" checked>`)
 	}
 	assert.Contains(t, out, `<select id="op">`)
@@ -74,11 +75,11 @@ func TestHTMLSnippets(t *testing.T) {
 
 func TestHTMLSnippetEdges(t *testing.T) {
 	long := strings.Repeat("a", 5000) + "NEEDLE" + strings.Repeat("b", 5000)
-	rep := report.New(report.Tool{Name: "relay"}, report.Side{}, report.Side{}, []report.Change{
-		{ID: "r-long", Level: report.Info, Pointer: "/a", Message: "long", Revision: report.Location{File: "min.json", Line: 1, Column: 5001}},
-		{ID: "r-past-end", Level: report.Info, Pointer: "/b", Message: "past", Revision: report.Location{File: "short.yaml", Line: 99, Column: 1}},
-		{ID: "r-crlf", Level: report.Info, Pointer: "/c", Message: "crlf", Revision: report.Location{File: "crlf.yaml", Line: 1, Column: 1}},
-	}, report.Breaking)
+	rep := report.New(report.Tool{Name: "relay"}, report.Side{}, report.Side{}, []finding.Change{
+		{ID: "r-long", Level: finding.Info, Pointer: "/a", Message: "long", Revision: finding.Location{File: "min.json", Line: 1, Column: 5001}},
+		{ID: "r-past-end", Level: finding.Info, Pointer: "/b", Message: "past", Revision: finding.Location{File: "short.yaml", Line: 99, Column: 1}},
+		{ID: "r-crlf", Level: finding.Info, Pointer: "/c", Message: "crlf", Revision: finding.Location{File: "crlf.yaml", Line: 1, Column: 1}},
+	}, finding.Breaking)
 	out := string(render(t, "html", report.Options{Sources: map[string][]byte{
 		"min.json": []byte(long), "short.yaml": []byte("a: 1\n"), "crlf.yaml": []byte("\ufeffa: 1\r\nb: 2\r\n"),
 	}}, rep))

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/relay-dev/relay/internal/finding"
 )
 
 // JUnit renders JUnit XML for CI systems that show test results (GitLab,
@@ -13,7 +15,7 @@ import (
 // with the exit code.
 type JUnit struct {
 	// FailOn is the lowest failing level; the zero value means Breaking.
-	FailOn Level
+	FailOn finding.Level
 }
 
 const junitSuiteName = "relay contract diff"
@@ -73,16 +75,16 @@ func (j JUnit) Render(w io.Writer, r *Report) error {
 // cases groups changes by rule and location; CI systems merge or drop
 // testcases with equal class and name, so two changes that would share
 // one become one testcase carrying both messages.
-func (j JUnit) cases(cs []Change) []junitCase {
+func (j JUnit) cases(cs []finding.Change) []junitCase {
 	if len(cs) == 0 {
 		return []junitCase{{ClassName: "relay", Name: "no contract changes"}}
 	}
 	failOn := j.FailOn
 	if failOn == "" {
-		failOn = Breaking
+		failOn = finding.Breaking
 	}
 	var order []string
-	groups := map[string][]Change{}
+	groups := map[string][]finding.Change{}
 	for _, c := range bySeverity(cs) {
 		k := c.ID + "\x00" + junitName(c)
 		if _, ok := groups[k]; !ok {
@@ -98,7 +100,7 @@ func (j JUnit) cases(cs []Change) []junitCase {
 }
 
 // junitName is "OPERATION POINTER (file:line)".
-func junitName(c Change) string {
+func junitName(c finding.Change) string {
 	op := c.Operation
 	if op == "" {
 		op = "document"
@@ -109,7 +111,7 @@ func junitName(c Change) string {
 // junitCaseFor builds one testcase from changes sharing a rule and
 // location; the group is sorted most severe first, so its first change
 // decides whether it fails.
-func junitCaseFor(group []Change, failOn Level) junitCase {
+func junitCaseFor(group []finding.Change, failOn finding.Level) junitCase {
 	first := group[0]
 	tc := junitCase{ClassName: first.ID, Name: junitName(first)}
 	details := make([]string, len(group))
@@ -125,7 +127,7 @@ func junitCaseFor(group []Change, failOn Level) junitCase {
 	return tc
 }
 
-func junitDetail(c Change) string {
+func junitDetail(c finding.Change) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s\nrule: %s\npointer: %s\nrevision: %s\n", c.Level, c.Message, c.ID, c.Pointer, locText(c.Revision))
 	if c.Base != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/report"
 )
 
@@ -31,7 +32,7 @@ type junitDoc struct {
 	} `xml:"testsuite"`
 }
 
-func decodeJUnit(t *testing.T, rep *report.Report, failOn report.Level) junitDoc {
+func decodeJUnit(t *testing.T, rep *report.Report, failOn finding.Level) junitDoc {
 	t.Helper()
 	var doc junitDoc
 	require.NoError(t, xml.Unmarshal(render(t, "junit", report.Options{FailOn: failOn}, rep), &doc))
@@ -42,9 +43,9 @@ func decodeJUnit(t *testing.T, rep *report.Report, failOn report.Level) junitDoc
 
 func TestJUnitFailOn(t *testing.T) {
 	for _, tt := range []struct {
-		failOn   report.Level
+		failOn   finding.Level
 		failures int
-	}{{"", 2}, {report.Breaking, 2}, {report.Warning, 4}, {report.NonBreaking, 5}, {report.Info, 7}} {
+	}{{"", 2}, {finding.Breaking, 2}, {finding.Warning, 4}, {finding.NonBreaking, 5}, {finding.Info, 7}} {
 		doc := decodeJUnit(t, fixture(), tt.failOn)
 		s := doc.Suites[0]
 		assert.Equal(t, 7, s.Tests, "failOn %q", tt.failOn)
@@ -64,7 +65,7 @@ func TestJUnitFailOn(t *testing.T) {
 }
 
 func TestJUnitTestcases(t *testing.T) {
-	s := decodeJUnit(t, fixture(), report.Breaking).Suites[0]
+	s := decodeJUnit(t, fixture(), finding.Breaking).Suites[0]
 	c := s.Cases[0]
 	assert.Equal(t, "response-property-removed", c.ClassName)
 	assert.Equal(t, "DELETE /pets/{id} /components/schemas/Pet/properties/status (api.yaml:35)", c.Name)
@@ -79,13 +80,13 @@ func TestJUnitTestcases(t *testing.T) {
 // TestJUnitOneTestcasePerRuleAndLocation merges changes that would get the
 // same classname and name; the most severe decides.
 func TestJUnitOneTestcasePerRuleAndLocation(t *testing.T) {
-	at := report.Location{File: "api.yaml", Line: 4, Column: 2}
-	cs := []report.Change{
-		{ID: "request-property-default-changed", Level: report.Warning, Operation: "GET /a", Pointer: "/p", Message: "first", Revision: at},
-		{ID: "request-property-default-changed", Level: report.Breaking, Operation: "GET /a", Pointer: "/p", Message: "second\x01", Revision: at},
+	at := finding.Location{File: "api.yaml", Line: 4, Column: 2}
+	cs := []finding.Change{
+		{ID: "request-property-default-changed", Level: finding.Warning, Operation: "GET /a", Pointer: "/p", Message: "first", Revision: at},
+		{ID: "request-property-default-changed", Level: finding.Breaking, Operation: "GET /a", Pointer: "/p", Message: "second\x01", Revision: at},
 	}
-	rep := report.New(report.Tool{Name: "relay"}, report.Side{}, report.Side{}, cs, report.Breaking)
-	s := decodeJUnit(t, rep, report.Breaking).Suites[0]
+	rep := report.New(report.Tool{Name: "relay"}, report.Side{}, report.Side{}, cs, finding.Breaking)
+	s := decodeJUnit(t, rep, finding.Breaking).Suites[0]
 	require.Len(t, s.Cases, 1)
 	require.NotNil(t, s.Cases[0].Failure)
 	assert.Equal(t, "breaking", s.Cases[0].Failure.Type)

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"path"
 	"strings"
+
+	"github.com/relay-dev/relay/internal/finding"
 )
 
 // Markdown renders a pull-request comment: the verdict, the counts, the
@@ -35,7 +37,7 @@ const markdownTableHead = "| Level | Rule | Operation | Message | Location |\n|-
 // last row.
 type mdSection struct {
 	open, close string
-	changes     []Change
+	changes     []finding.Change
 }
 
 // Render writes the comment. Rows are added in order while they fit under
@@ -85,10 +87,10 @@ func markdownHead(b *strings.Builder, r *Report) {
 
 // markdownSections puts breaking changes in an open table and the rest in
 // a collapsed one, so reviewers see what blocks the merge first.
-func markdownSections(cs []Change) []mdSection {
-	var breaking, rest []Change
+func markdownSections(cs []finding.Change) []mdSection {
+	var breaking, rest []finding.Change
 	for _, c := range bySeverity(cs) {
-		if c.Level == Breaking {
+		if c.Level == finding.Breaking {
 			breaking = append(breaking, c)
 		} else {
 			rest = append(rest, c)
@@ -110,13 +112,13 @@ func markdownSections(cs []Change) []mdSection {
 }
 
 // levelBreakdown is "1 warning, 2 info" over the levels present in cs.
-func levelBreakdown(cs []Change) string {
-	count := map[Level]int{}
+func levelBreakdown(cs []finding.Change) string {
+	count := map[finding.Level]int{}
 	for _, c := range cs {
 		count[c.Level]++
 	}
 	var parts []string
-	for _, l := range Levels {
+	for _, l := range finding.Levels {
 		if count[l] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", count[l], l))
 		}
@@ -135,17 +137,17 @@ func rowsThatFit(used int, rows []string, budget int) int {
 	return len(rows)
 }
 
-func markdownTail(b *strings.Builder, hidden []Change) {
+func markdownTail(b *strings.Builder, hidden []finding.Change) {
 	breaking := 0
 	for _, c := range hidden {
-		if c.Level == Breaking {
+		if c.Level == finding.Breaking {
 			breaking++
 		}
 	}
 	fmt.Fprintf(b, "\n… and %d more changes (%d breaking) not shown; see the JSON report.\n", len(hidden), breaking)
 }
 
-func (m Markdown) row(c Change) string {
+func (m Markdown) row(c finding.Change) string {
 	op := "—"
 	if c.Operation != "" {
 		op = mdCode(c.Operation)
@@ -158,7 +160,7 @@ func (m Markdown) row(c Change) string {
 
 // location is file:line, linked when LinkBase is set and the file is a
 // path in the working tree (not "-", not git:REV:…, not outside the tree).
-func (m Markdown) location(l Location) string {
+func (m Markdown) location(l finding.Location) string {
 	text := mdText(fmt.Sprintf("%s:%d", l.File, l.Line))
 	file := strings.ReplaceAll(l.File, `\`, "/")
 	if m.LinkBase == "" || !linkablePath(file) {

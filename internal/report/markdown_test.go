@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/report"
 )
 
@@ -47,10 +48,10 @@ func TestMarkdownBreakingFirstRestCollapsed(t *testing.T) {
 
 func TestMarkdownLinks(t *testing.T) {
 	row := func(file string, opts report.Options) string {
-		rep := report.New(report.Tool{Name: "relay"}, report.Side{}, report.Side{}, []report.Change{{
-			ID: "operation-removed", Level: report.Breaking, Operation: "GET /a", Pointer: "/paths/~1a/get", Message: "m",
-			Revision: report.Location{File: file, Line: 7, Column: 3},
-		}}, report.Breaking)
+		rep := report.New(report.Tool{Name: "relay"}, report.Side{}, report.Side{}, []finding.Change{{
+			ID: "operation-removed", Level: finding.Breaking, Operation: "GET /a", Pointer: "/paths/~1a/get", Message: "m",
+			Revision: finding.Location{File: file, Line: 7, Column: 3},
+		}}, finding.Breaking)
 		out := string(render(t, "markdown", opts, rep))
 		return out[strings.Index(out, "| breaking |"):]
 	}
@@ -65,21 +66,21 @@ func TestMarkdownLinks(t *testing.T) {
 // synthetic builds a report of n changes: every breakingEvery-th breaking,
 // the rest spread over the other levels, with messages long enough to matter.
 func synthetic(n, breakingEvery int) *report.Report {
-	levels := []report.Level{report.Warning, report.NonBreaking, report.Info}
-	cs := make([]report.Change, n)
+	levels := []finding.Level{finding.Warning, finding.NonBreaking, finding.Info}
+	cs := make([]finding.Change, n)
 	for i := range cs {
 		l := levels[i%3]
 		if i%breakingEvery == 0 {
-			l = report.Breaking
+			l = finding.Breaking
 		}
-		cs[i] = report.Change{
+		cs[i] = finding.Change{
 			ID: "response-property-removed", Level: l, Operation: fmt.Sprintf("GET /things/%04d", i),
 			Pointer:  fmt.Sprintf("/components/schemas/Thing%d/properties/field", i),
 			Message:  fmt.Sprintf("response property 'field_%d' was removed from a schema with a long, descriptive name", i),
-			Revision: report.Location{File: "api.yaml", Line: i + 1, Column: 5},
+			Revision: finding.Location{File: "api.yaml", Line: i + 1, Column: 5},
 		}
 	}
-	return report.New(report.Tool{Name: "relay", Version: "test"}, report.Side{Source: "a.yaml"}, report.Side{Source: "b.yaml"}, cs, report.Breaking)
+	return report.New(report.Tool{Name: "relay", Version: "test"}, report.Side{Source: "a.yaml"}, report.Side{Source: "b.yaml"}, cs, finding.Breaking)
 }
 
 var tailLine = regexp.MustCompile(`… and (\d+) more changes \((\d+) breaking\) not shown; see the JSON report\.`)

@@ -5,70 +5,13 @@
 package report
 
 import (
-	"fmt"
 	"io"
-	"sort"
+
+	"github.com/relay-dev/relay/internal/finding"
 )
 
 // SchemaVersion identifies the JSON report format.
 const SchemaVersion = "relay.contract.diff/v1"
-
-// Level is one of exactly four strings in every report.
-type Level string
-
-// The levels, most severe first.
-const (
-	Breaking    Level = "breaking"
-	Warning     Level = "warning"
-	NonBreaking Level = "non-breaking"
-	Info        Level = "info"
-)
-
-// Levels lists every level, most severe first.
-var Levels = []Level{Breaking, Warning, NonBreaking, Info}
-
-// Rank orders levels: breaking is 3, info 0, unknown -1.
-func (l Level) Rank() int {
-	switch l {
-	case Breaking:
-		return 3
-	case Warning:
-		return 2
-	case NonBreaking:
-		return 1
-	case Info:
-		return 0
-	}
-	return -1
-}
-
-// ParseLevel accepts the four level names.
-func ParseLevel(s string) (Level, error) {
-	l := Level(s)
-	if l.Rank() < 0 {
-		return "", fmt.Errorf("unknown level %q (want breaking, warning, non-breaking or info)", s)
-	}
-	return l, nil
-}
-
-// Location is a 1-based file position.
-type Location struct {
-	File   string `json:"file"`
-	Line   int    `json:"line"`
-	Column int    `json:"column"`
-}
-
-// Change is one classified difference between base and revision.
-type Change struct {
-	ID        string    `json:"id"`
-	Level     Level     `json:"level"`
-	Operation string    `json:"operation,omitempty"`
-	Pointer   string    `json:"pointer"`
-	Message   string    `json:"message"`
-	Base      *Location `json:"base,omitempty"`
-	Revision  Location  `json:"revision"`
-	Affects   []string  `json:"affects,omitempty"`
-}
 
 // Tool names the program that wrote the report.
 type Tool struct {
@@ -103,14 +46,14 @@ type StaleIgnore struct {
 
 // Report is the whole result of one diff.
 type Report struct {
-	SchemaVersion string        `json:"schemaVersion"`
-	Tool          Tool          `json:"tool"`
-	Function      string        `json:"function,omitempty"`
-	Base          Side          `json:"base"`
-	Revision      Side          `json:"revision"`
-	Summary       Summary       `json:"summary"`
-	Changes       []Change      `json:"changes"`
-	StaleIgnores  []StaleIgnore `json:"staleIgnores,omitempty"`
+	SchemaVersion string           `json:"schemaVersion"`
+	Tool          Tool             `json:"tool"`
+	Function      string           `json:"function,omitempty"`
+	Base          Side             `json:"base"`
+	Revision      Side             `json:"revision"`
+	Summary       Summary          `json:"summary"`
+	Changes       []finding.Change `json:"changes"`
+	StaleIgnores  []StaleIgnore    `json:"staleIgnores,omitempty"`
 }
 
 // Exit codes of `relay contract diff` (DESIGN.md).
@@ -123,23 +66,23 @@ const (
 // New assembles a report: it sorts the changes (most severe first, then by
 // operation, pointer and rule ID), counts them, and derives the verdict and
 // exit code. failOn is Breaking or Warning.
-func New(tool Tool, base, revision Side, changes []Change, failOn Level) *Report {
-	sorted := append([]Change(nil), changes...)
-	SortChanges(sorted)
+func New(tool Tool, base, revision Side, changes []finding.Change, failOn finding.Level) *Report {
+	sorted := append([]finding.Change(nil), changes...)
+	finding.Sort(sorted)
 	r := &Report{SchemaVersion: SchemaVersion, Tool: tool, Base: base, Revision: revision, Changes: sorted}
 	if r.Changes == nil {
-		r.Changes = []Change{}
+		r.Changes = []finding.Change{}
 	}
-	top := Level("")
+	top := finding.Level("")
 	for _, c := range sorted {
 		switch c.Level {
-		case Breaking:
+		case finding.Breaking:
 			r.Summary.Breaking++
-		case Warning:
+		case finding.Warning:
 			r.Summary.Warning++
-		case NonBreaking:
+		case finding.NonBreaking:
 			r.Summary.NonBreaking++
-		case Info:
+		case finding.Info:
 			r.Summary.Info++
 		}
 		if c.Level.Rank() > top.Rank() {
@@ -155,34 +98,14 @@ func New(tool Tool, base, revision Side, changes []Change, failOn Level) *Report
 }
 
 // ExitCode maps the most severe level found to the process exit code.
-func ExitCode(top, failOn Level) int {
+func ExitCode(top, failOn finding.Level) int {
 	switch {
-	case top == Breaking, top == Warning && failOn == Warning:
+	case top == finding.Breaking, top == finding.Warning && failOn == finding.Warning:
 		return ExitBreaking
-	case top == Warning, top == NonBreaking:
+	case top == finding.Warning, top == finding.NonBreaking:
 		return ExitNonBreaking
 	}
 	return ExitOK
-}
-
-// SortChanges orders changes deterministically: level, operation, pointer, ID, message.
-func SortChanges(cs []Change) {
-	sort.SliceStable(cs, func(i, j int) bool {
-		a, b := cs[i], cs[j]
-		if a.Level != b.Level {
-			return a.Level.Rank() > b.Level.Rank()
-		}
-		if a.Operation != b.Operation {
-			return a.Operation < b.Operation
-		}
-		if a.Pointer != b.Pointer {
-			return a.Pointer < b.Pointer
-		}
-		if a.ID != b.ID {
-			return a.ID < b.ID
-		}
-		return a.Message < b.Message
-	})
 }
 
 // Renderer writes a report in one format.

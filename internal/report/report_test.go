@@ -12,7 +12,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/report"
+	"github.com/relay-dev/relay/internal/rules"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -23,30 +25,30 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // each format must escape (%, a newline, ':', ',', '|', '<', '&', '@'),
 // located in a file whose name holds ',' and a space.
 func fixture() *report.Report {
-	loc := func(f string, l, c int) report.Location { return report.Location{File: f, Line: l, Column: c} }
-	was := func(l, c int) *report.Location { x := loc("base.yaml", l, c); return &x }
+	loc := func(f string, l, c int) finding.Location { return finding.Location{File: f, Line: l, Column: c} }
+	was := func(l, c int) *finding.Location { x := loc("base.yaml", l, c); return &x }
 	shared := []string{"DELETE /pets/{id}", "GET /pets", "GET /pets/{id}", "GET /stores", "PATCH /pets/{id}", "POST /pets", "PUT /pets/{id}"}
-	changes := []report.Change{
-		{ID: "operation-added", Level: report.NonBreaking, Operation: "GET /stores", Pointer: "/paths/~1stores/get",
+	changes := []finding.Change{
+		{ID: "operation-added", Level: finding.NonBreaking, Operation: "GET /stores", Pointer: "/paths/~1stores/get",
 			Message: "operation GET /stores was added", Revision: loc("api.yaml", 40, 5), Affects: []string{"GET /stores"}},
-		{ID: "response-property-removed", Level: report.Breaking, Operation: "DELETE /pets/{id}", Pointer: "/components/schemas/Pet/properties/status",
+		{ID: "response-property-removed", Level: finding.Breaking, Operation: "DELETE /pets/{id}", Pointer: "/components/schemas/Pet/properties/status",
 			Message: "response property 'status' was removed", Base: was(41, 9), Revision: loc("api.yaml", 35, 7), Affects: shared},
-		{ID: "request-parameter-added-required", Level: report.Breaking, Operation: "POST /pets", Pointer: "/paths/~1pets/post/parameters/1",
+		{ID: "request-parameter-added-required", Level: finding.Breaking, Operation: "POST /pets", Pointer: "/paths/~1pets/post/parameters/1",
 			Message: "required query parameter 'dry_run' was added", Revision: loc("api.yaml", 52, 11), Affects: []string{"POST /pets"}},
-		{ID: "response-property-enum-value-added", Level: report.Warning, Operation: "GET /pets", Pointer: "/components/schemas/Kind/enum/2",
+		{ID: "response-property-enum-value-added", Level: finding.Warning, Operation: "GET /pets", Pointer: "/components/schemas/Kind/enum/2",
 			Message: `response enum value "bird" was added to 'kind'`, Revision: loc("api.yaml", 61, 13), Affects: []string{"GET /pets", "GET /pets/{id}"}},
-		{ID: "request-property-default-changed", Level: report.Warning, Operation: "PATCH /pets/{id}", Pointer: "/components/schemas/PetPatch/properties/rate/default",
+		{ID: "request-property-default-changed", Level: finding.Warning, Operation: "PATCH /pets/{id}", Pointer: "/components/schemas/PetPatch/properties/rate/default",
 			Message: "default of request property 'rate' changed from \"5%\" to \"10%, max: 3|4 <b>&</b>\"\nask @octocat first",
 			Base:    was(77, 18), Revision: loc("schemas/pet, v2.yaml", 14, 18), Affects: []string{"PATCH /pets/{id}"}},
-		{ID: "api-info-changed", Level: report.Info, Pointer: "/info/version", Message: "info version changed",
+		{ID: "api-info-changed", Level: finding.Info, Pointer: "/info/version", Message: "info version changed",
 			Base: was(3, 3), Revision: loc("api.yaml", 3, 3)},
-		{ID: "operation-documentation-changed", Level: report.Info, Operation: "GET /pets", Pointer: "/paths/~1pets/get/summary",
+		{ID: "operation-documentation-changed", Level: finding.Info, Operation: "GET /pets", Pointer: "/paths/~1pets/get/summary",
 			Message: "summary of operation GET /pets changed", Base: was(9, 7), Revision: loc("api.yaml", 9, 7), Affects: []string{"GET /pets"}},
 	}
 	side := func(src, v string) report.Side {
 		return report.Side{Source: src, Version: v, SHA256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}
 	}
-	r := report.New(report.Tool{Name: "relay", Version: "test"}, side("base.yaml", "1.4.0"), side("api.yaml", "1.5.0"), changes, report.Breaking)
+	r := report.New(report.Tool{Name: "relay", Version: "test"}, side("base.yaml", "1.4.0"), side("api.yaml", "1.5.0"), changes, finding.Breaking)
 	r.Function = "my-team/pets"
 	return r
 }
@@ -78,14 +80,14 @@ func fixtureSources() map[string][]byte {
 
 // fixtureRules stands in for the catalog: a rule the report does not use,
 // and not every rule it does use (the SARIF driver must still define it).
-func fixtureRules() []report.RuleMeta {
-	return []report.RuleMeta{
-		{ID: "operation-added", Level: report.NonBreaking, Summary: "An operation was added", Doc: "paths:\n  /stores:\n    get: …  # added"},
-		{ID: "operation-removed", Level: report.Breaking, Summary: "An operation was removed", Doc: "paths:\n  /pets:\n    delete: …  # removed"},
-		{ID: "request-parameter-added-required", Level: report.Breaking, Summary: "A required request parameter was added"},
-		{ID: "request-property-default-changed", Level: report.Warning, Summary: "The default of a request property changed"},
-		{ID: "response-property-enum-value-added", Level: report.Warning, Summary: "A response enum gained a value"},
-		{ID: "response-property-removed", Level: report.Breaking, Summary: "A response property was removed", Doc: "Pet:\n  properties:\n    status: …  # removed"},
+func fixtureRules() []*rules.Rule {
+	return []*rules.Rule{
+		{ID: "operation-added", Level: finding.NonBreaking, Summary: "An operation was added", Doc: "paths:\n  /stores:\n    get: …  # added"},
+		{ID: "operation-removed", Level: finding.Breaking, Summary: "An operation was removed", Doc: "paths:\n  /pets:\n    delete: …  # removed"},
+		{ID: "request-parameter-added-required", Level: finding.Breaking, Summary: "A required request parameter was added"},
+		{ID: "request-property-default-changed", Level: finding.Warning, Summary: "The default of a request property changed"},
+		{ID: "response-property-enum-value-added", Level: finding.Warning, Summary: "A response enum gained a value"},
+		{ID: "response-property-removed", Level: finding.Breaking, Summary: "A response property was removed", Doc: "Pet:\n  properties:\n    status: …  # removed"},
 	}
 }
 
@@ -100,7 +102,7 @@ func goldenOptions() report.Options {
 
 func empty() *report.Report {
 	s := report.Side{Source: "a.yaml", SHA256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}
-	return report.New(report.Tool{Name: "relay", Version: "test"}, s, s, nil, report.Breaking)
+	return report.New(report.Tool{Name: "relay", Version: "test"}, s, s, nil, finding.Breaking)
 }
 
 func TestGolden(t *testing.T) {
@@ -172,8 +174,8 @@ func TestRenderersArePure(t *testing.T) {
 func TestNewSortsCountsAndDecides(t *testing.T) {
 	r := fixture()
 	require.Len(t, r.Changes, 7)
-	assert.Equal(t, report.Breaking, r.Changes[0].Level)
-	assert.Equal(t, report.Info, r.Changes[6].Level)
+	assert.Equal(t, finding.Breaking, r.Changes[0].Level)
+	assert.Equal(t, finding.Info, r.Changes[6].Level)
 	assert.Equal(t, report.Summary{Breaking: 2, Warning: 2, NonBreaking: 1, Info: 2, ExitCode: 20, Verdict: "breaking"}, r.Summary)
 	assert.Equal(t, "none", empty().Summary.Verdict)
 	assert.NotNil(t, empty().Changes, "no changes serialise as [], not null")
@@ -181,12 +183,12 @@ func TestNewSortsCountsAndDecides(t *testing.T) {
 
 func TestExitCodeMatrix(t *testing.T) {
 	for _, c := range []struct {
-		top, failOn report.Level
+		top, failOn finding.Level
 		want        int
 	}{
-		{"", report.Breaking, 0}, {report.Info, report.Breaking, 0}, {report.NonBreaking, report.Breaking, 10},
-		{report.Warning, report.Breaking, 10}, {report.Warning, report.Warning, 20}, {report.Breaking, report.Breaking, 20},
-		{report.NonBreaking, report.Warning, 10}, {report.Info, report.Warning, 0},
+		{"", finding.Breaking, 0}, {finding.Info, finding.Breaking, 0}, {finding.NonBreaking, finding.Breaking, 10},
+		{finding.Warning, finding.Breaking, 10}, {finding.Warning, finding.Warning, 20}, {finding.Breaking, finding.Breaking, 20},
+		{finding.NonBreaking, finding.Warning, 10}, {finding.Info, finding.Warning, 0},
 	} {
 		assert.Equal(t, c.want, report.ExitCode(c.top, c.failOn), "top=%q failOn=%q", c.top, c.failOn)
 	}

@@ -7,6 +7,9 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/relay-dev/relay/internal/finding"
+	"github.com/relay-dev/relay/internal/rules"
 )
 
 // SARIF renders a SARIF 2.1.0 log for code-scanning tools (GitHub code
@@ -15,7 +18,7 @@ import (
 type SARIF struct {
 	// Rules is the catalog. All of it is listed, in the order given, so a
 	// rule's ruleIndex does not depend on which rules fired.
-	Rules []RuleMeta
+	Rules []*rules.Rule
 }
 
 const (
@@ -29,7 +32,7 @@ const (
 
 // sarifLevel maps relay's levels onto SARIF's; SARIF has no level between
 // note and warning, so non-breaking and info are both notes.
-var sarifLevel = map[Level]string{Breaking: "error", Warning: "warning", NonBreaking: "note", Info: "note"}
+var sarifLevel = map[finding.Level]string{finding.Breaking: "error", finding.Warning: "warning", finding.NonBreaking: "note", finding.Info: "note"}
 
 type sarifLog struct {
 	Schema  string     `json:"$schema"`
@@ -140,7 +143,7 @@ func (s SARIF) Render(w io.Writer, r *Report) error {
 // driverRules lists the catalog, then any rule ID the report uses that the
 // catalog lacks (a report built elsewhere, a newer rule set), so every
 // result's ruleId is defined in the run.
-func (s SARIF) driverRules(cs []Change) ([]sarifRule, map[string]int) {
+func (s SARIF) driverRules(cs []finding.Change) ([]sarifRule, map[string]int) {
 	index := map[string]int{}
 	var out []sarifRule
 	for _, m := range s.Rules {
@@ -169,7 +172,7 @@ func (s SARIF) driverRules(cs []Change) ([]sarifRule, map[string]int) {
 	return out, index
 }
 
-func sarifRuleFor(m RuleMeta) sarifRule {
+func sarifRuleFor(m *rules.Rule) sarifRule {
 	r := sarifRule{ID: m.ID}
 	if m.Summary != "" {
 		r.ShortDescription = &sarifMessage{Text: m.Summary}
@@ -186,7 +189,7 @@ func sarifRuleFor(m RuleMeta) sarifRule {
 	return r
 }
 
-func sarifResultFor(c Change, ruleIndex int, fingerprint string) sarifResult {
+func sarifResultFor(c finding.Change, ruleIndex int, fingerprint string) sarifResult {
 	res := sarifResult{
 		RuleID: c.ID, RuleIndex: ruleIndex, Level: sarifLevel[c.Level],
 		Message:             sarifMessage{Text: c.Message},
@@ -204,7 +207,7 @@ func sarifResultFor(c Change, ruleIndex int, fingerprint string) sarifResult {
 	return res
 }
 
-func sarifPhysicalFor(l Location) sarifPhysical {
+func sarifPhysicalFor(l finding.Location) sarifPhysical {
 	p := sarifPhysical{ArtifactLocation: sarifArtifact{URI: sarifURI(l.File)}}
 	if l.Line >= 1 {
 		p.Region = &sarifRegion{StartLine: l.Line, StartColumn: max(l.Column, 0)}

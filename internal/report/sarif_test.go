@@ -7,7 +7,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/report"
+	"github.com/relay-dev/relay/internal/rules"
 )
 
 // sarifDoc is the part of a SARIF log GitHub code scanning reads, decoded
@@ -146,11 +148,11 @@ func TestSARIFFingerprintsSurviveReformatting(t *testing.T) {
 }
 
 func TestSARIFFingerprintsUniqueWhenChangesCollide(t *testing.T) {
-	c := report.Change{ID: "response-property-removed", Level: report.Breaking, Operation: "GET /a", Pointer: "/p", Message: "one",
-		Revision: report.Location{File: "api.yaml", Line: 1, Column: 1}}
+	c := finding.Change{ID: "response-property-removed", Level: finding.Breaking, Operation: "GET /a", Pointer: "/p", Message: "one",
+		Revision: finding.Location{File: "api.yaml", Line: 1, Column: 1}}
 	c2, c3 := c, c
 	c2.Message = "two"
-	rep := report.New(report.Tool{Name: "relay"}, report.Side{}, report.Side{}, []report.Change{c, c2, c3}, report.Breaking)
+	rep := report.New(report.Tool{Name: "relay"}, report.Side{}, report.Side{}, []finding.Change{c, c2, c3}, finding.Breaking)
 	seen := map[string]bool{}
 	for _, r := range decodeSARIF(t, rep, report.Options{}).Runs[0].Results {
 		fp := r.PartialFingerprints["relayFingerprint/v1"]
@@ -166,12 +168,12 @@ func TestSARIFURIsAndRulesOutsideTheCatalog(t *testing.T) {
 		`C:\api\pets.yaml`:  "file:///C:/api/pets.yaml",
 		"git:main:api.yaml": "./git:main:api.yaml",
 	}
-	var cs []report.Change
+	var cs []finding.Change
 	for f := range files {
-		cs = append(cs, report.Change{ID: "not-in-catalog", Level: report.Warning, Pointer: "/" + f, Message: "m",
-			Revision: report.Location{File: f, Line: 3, Column: 1}})
+		cs = append(cs, finding.Change{ID: "not-in-catalog", Level: finding.Warning, Pointer: "/" + f, Message: "m",
+			Revision: finding.Location{File: f, Line: 3, Column: 1}})
 	}
-	rep := report.New(report.Tool{Name: "relay"}, report.Side{}, report.Side{}, cs, report.Breaking)
+	rep := report.New(report.Tool{Name: "relay"}, report.Side{}, report.Side{}, cs, finding.Breaking)
 	doc := decodeSARIF(t, rep, report.Options{Rules: fixtureRules()})
 	rules := doc.Runs[0].Tool.Driver.Rules
 	require.Len(t, rules, len(fixtureRules())+1, "an unknown rule is appended once")
@@ -179,5 +181,17 @@ func TestSARIFURIsAndRulesOutsideTheCatalog(t *testing.T) {
 	for i, res := range doc.Runs[0].Results {
 		assert.Equal(t, files[rep.Changes[i].Revision.File], res.Locations[0].PhysicalLocation.ArtifactLocation.URI)
 		assert.Equal(t, len(rules)-1, *res.RuleIndex)
+	}
+}
+
+// TestSARIFDefaultsToTheWholeCatalog: without a rule list of its own, the
+// SARIF driver describes every rule of the catalog, in catalog order.
+func TestSARIFDefaultsToTheWholeCatalog(t *testing.T) {
+	doc := decodeSARIF(t, empty(), report.Options{})
+	got := doc.Runs[0].Tool.Driver.Rules
+	all := rules.All()
+	require.Len(t, got, len(all))
+	for i, r := range all {
+		assert.Equal(t, r.ID, got[i].ID)
 	}
 }

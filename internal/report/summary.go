@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/relay-dev/relay/internal/finding"
 )
 
 // The helpers in this file are shared by the formats that summarise a
@@ -15,14 +17,14 @@ import (
 
 // headline is the verdict in words, the same in every format that has one.
 func headline(s Summary) string {
-	switch Level(s.Verdict) {
-	case Breaking:
+	switch finding.Level(s.Verdict) {
+	case finding.Breaking:
 		return plural(s.Breaking, "breaking change")
-	case Warning:
+	case finding.Warning:
 		return plural(s.Warning, "warning") + ", nothing breaking"
-	case NonBreaking:
+	case finding.NonBreaking:
 		return plural(s.NonBreaking, "non-breaking change") + ", nothing breaking"
-	case Info:
+	case finding.Info:
 		return fmt.Sprintf("no changes above info (%d info)", s.Info)
 	}
 	return "no contract changes"
@@ -41,15 +43,15 @@ func plural(n int, noun string) string {
 }
 
 // levelCount reads one level's count from the summary.
-func levelCount(s Summary, l Level) int {
+func levelCount(s Summary, l finding.Level) int {
 	switch l {
-	case Breaking:
+	case finding.Breaking:
 		return s.Breaking
-	case Warning:
+	case finding.Warning:
 		return s.Warning
-	case NonBreaking:
+	case finding.NonBreaking:
 		return s.NonBreaking
-	case Info:
+	case finding.Info:
 		return s.Info
 	}
 	return 0
@@ -57,8 +59,8 @@ func levelCount(s Summary, l Level) int {
 
 // bySeverity returns a copy of the changes, most severe first. New already
 // sorts, but a renderer must not depend on how its Report was built.
-func bySeverity(cs []Change) []Change {
-	out := append([]Change(nil), cs...)
+func bySeverity(cs []finding.Change) []finding.Change {
+	out := append([]finding.Change(nil), cs...)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Level.Rank() > out[j].Level.Rank() })
 	return out
 }
@@ -68,7 +70,7 @@ func bySeverity(cs []Change) []Change {
 // revision file's name, rule, operation and pointer — never line numbers, so reformatting a
 // contract does not reopen every finding. Changes that share all three are
 // told apart by their message, and as a last resort by their order.
-func fingerprints(cs []Change) []string {
+func fingerprints(cs []finding.Change) []string {
 	plain := make([]string, len(cs))
 	count := map[string]int{}
 	for i, c := range cs {

@@ -6,6 +6,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/relay-dev/relay/internal/finding"
 )
 
 // Text renders the report for people: changes grouped by operation, the
@@ -17,8 +19,8 @@ type Text struct {
 const maxAffectsShown = 5
 
 var (
-	levelLabel = map[Level]string{Breaking: "BREAKING", Warning: "WARNING", NonBreaking: "ADDED", Info: "INFO"}
-	levelColor = map[Level]string{Breaking: "\x1b[31m", Warning: "\x1b[33m", NonBreaking: "\x1b[32m", Info: "\x1b[2m"}
+	levelLabel = map[finding.Level]string{finding.Breaking: "BREAKING", finding.Warning: "WARNING", finding.NonBreaking: "ADDED", finding.Info: "INFO"}
+	levelColor = map[finding.Level]string{finding.Breaking: "\x1b[31m", finding.Warning: "\x1b[33m", finding.NonBreaking: "\x1b[32m", finding.Info: "\x1b[2m"}
 )
 
 const (
@@ -60,7 +62,7 @@ func (t Text) paint(code, s string) string {
 	return code + s + ansiReset
 }
 
-func (t Text) change(w io.Writer, c Change) {
+func (t Text) change(w io.Writer, c finding.Change) {
 	label := fmt.Sprintf("%-8s", levelLabel[c.Level])
 	fmt.Fprintf(w, "  %s  %s  %s\n", t.paint(levelColor[c.Level], label), c.ID, c.Message)
 	loc := fmt.Sprintf("    %s:%d:%d", c.Revision.File, c.Revision.Line, c.Revision.Column)
@@ -82,13 +84,13 @@ func affectsText(ops []string) string {
 
 type group struct {
 	name    string
-	top     Level
-	changes []Change
+	top     finding.Level
+	changes []finding.Change
 }
 
 // groupChanges groups by operation; the document-level changes form their
 // own group. Groups are ordered by their most severe change, then name.
-func groupChanges(cs []Change) []*group {
+func groupChanges(cs []finding.Change) []*group {
 	byName := map[string]*group{}
 	var out []*group
 	for _, c := range cs {

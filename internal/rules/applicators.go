@@ -2,7 +2,7 @@ package rules
 
 import (
 	"github.com/relay-dev/relay/internal/diff"
-	"github.com/relay-dev/relay/internal/report"
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/source"
 )
 
@@ -15,7 +15,7 @@ import (
 // these rules cover a keyword appearing, disappearing or changing value.
 var (
 	constraintAdded = defSided(sidedSpec{
-		id: "property-constraint-added", req: report.Breaking, resp: report.NonBreaking,
+		id: "property-constraint-added", req: finding.Breaking, resp: finding.NonBreaking,
 		summary: "a validation keyword (const, if/then/else, dependentRequired, dependentSchemas, contains, propertyNames, not…) was added",
 		message: "%s gained %s",
 		why:     whyTight,
@@ -26,7 +26,7 @@ names the keyword, e.g. dependentRequired.billing_address: postcode.
   revision: {..., dependentRequired: {billing_address: [postcode]}}`,
 	})
 	constraintRemoved = defSided(sidedSpec{
-		id: "property-constraint-removed", req: report.NonBreaking, resp: report.Warning,
+		id: "property-constraint-removed", req: finding.NonBreaking, resp: finding.Warning,
 		summary: "a validation keyword (const, if/then/else, dependentRequired, dependentSchemas, contains, propertyNames, not…) was removed",
 		message: "%s lost %s",
 		why:     whyLoose,
@@ -36,7 +36,7 @@ names the keyword, e.g. dependentRequired.billing_address: postcode.
   revision: {type: array}`,
 	})
 	constraintChanged = defSided(sidedSpec{
-		id: "property-constraint-changed", req: report.Breaking, resp: report.Warning,
+		id: "property-constraint-changed", req: finding.Breaking, resp: finding.Warning,
 		summary: "a validation keyword compared by value (if, not, minContains, maxContains) changed",
 		message: "%s changed %s",
 		why: "relay does not decide whether a new `if` or `not` admits more or fewer values, so it assumes both: " +
@@ -49,7 +49,7 @@ cannot be read off the keyword alone.
   revision: {if: {properties: {kind: {enum: [card, wallet]}}}, then: {required: [pan]}}`,
 	})
 	constChanged = defSided(sidedSpec{
-		id: "property-const-changed", req: report.Breaking, resp: report.Breaking,
+		id: "property-const-changed", req: finding.Breaking, resp: finding.Breaking,
 		summary: "a const value changed",
 		message: "const of %s changed from %s to %s",
 		doc: `The only valid value is now another one: clients sending the old value are
@@ -59,7 +59,7 @@ rejected, and clients matching on the value they receive no longer match.
   revision: {const: v2}`,
 	})
 	encodingChanged = defSided(sidedSpec{
-		id: "property-content-encoding-changed", req: report.Breaking, resp: report.Breaking,
+		id: "property-content-encoding-changed", req: finding.Breaking, resp: finding.Breaking,
 		summary: "contentEncoding was added, removed or changed",
 		message: "contentEncoding of %s changed from %s to %s",
 		doc: `The string's bytes are now encoded differently (base64 → base64url, or plain →
@@ -69,7 +69,7 @@ base64): both senders and readers must change how they encode or decode it.
   revision: {type: string, contentEncoding: base32}`,
 	})
 	mediaTypeChanged = defSided(sidedSpec{
-		id: "property-content-media-type-changed", req: report.Warning, resp: report.Warning,
+		id: "property-content-media-type-changed", req: finding.Warning, resp: finding.Warning,
 		summary: "contentMediaType was added, removed or changed",
 		message: "contentMediaType of %s changed from %s to %s",
 		doc: `The string now carries another embedded document type. JSON Schema treats

@@ -2,13 +2,13 @@ package rules
 
 import (
 	"github.com/relay-dev/relay/internal/diff"
-	"github.com/relay-dev/relay/internal/report"
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/source"
 )
 
 var (
 	bodyAddedRequired = def(Rule{
-		ID: "request-body-added-required", Level: report.Breaking, Side: Request,
+		ID: "request-body-added-required", Level: finding.Breaking, Side: Request,
 		Summary: "a required request body was added",
 		Message: "a required request body was added to %s",
 		Doc: `Existing clients send no body, so their requests are now rejected.
@@ -17,7 +17,7 @@ var (
   revision: post: {requestBody: {required: true, content: ...}, responses: ...}`,
 	})
 	bodyAddedOptional = def(Rule{
-		ID: "request-body-added-optional", Level: report.NonBreaking, Side: Request,
+		ID: "request-body-added-optional", Level: finding.NonBreaking, Side: Request,
 		Summary: "an optional request body was added",
 		Message: "an optional request body was added to %s",
 		Doc: `Existing clients send no body and need not.
@@ -26,7 +26,7 @@ var (
   revision: post: {requestBody: {content: ...}, responses: ...}`,
 	})
 	bodyRemoved = def(Rule{
-		ID: "request-body-removed", Level: report.Warning, Side: Request,
+		ID: "request-body-removed", Level: finding.Warning, Side: Request,
 		Summary: "the request body was removed",
 		Message: "the request body of %s was removed",
 		Doc: `Clients that send a body are not necessarily rejected, but whatever they send
@@ -36,7 +36,7 @@ is ignored from now on.
   revision: post: {}`,
 	})
 	bodyRequired = def(Rule{
-		ID: "request-body-became-required", Level: report.Breaking, Side: Request,
+		ID: "request-body-became-required", Level: finding.Breaking, Side: Request,
 		Summary: "the request body became required",
 		Message: "the request body of %s became required",
 		Doc: `Clients that send no body are now rejected.
@@ -45,7 +45,7 @@ is ignored from now on.
   revision: requestBody: {required: true, content: ...}`,
 	})
 	bodyOptional = def(Rule{
-		ID: "request-body-became-optional", Level: report.NonBreaking, Side: Request,
+		ID: "request-body-became-optional", Level: finding.NonBreaking, Side: Request,
 		Summary: "the request body became optional",
 		Message: "the request body of %s became optional",
 		Doc: `Clients that send a body are still accepted.
@@ -54,7 +54,7 @@ is ignored from now on.
   revision: requestBody: {content: ...}`,
 	})
 	reqMediaRemoved = def(Rule{
-		ID: "request-media-type-removed", Level: report.Breaking, Side: Request,
+		ID: "request-media-type-removed", Level: finding.Breaking, Side: Request,
 		Summary: "a request media type was removed",
 		Message: "request media type %s was removed",
 		Why:     "clients sending the removed type get 415, while clients of a response can ask for another type",
@@ -64,7 +64,7 @@ is ignored from now on.
   revision: content: {application/json: ...}`,
 	})
 	reqMediaAdded = def(Rule{
-		ID: "request-media-type-added", Level: report.NonBreaking, Side: Request,
+		ID: "request-media-type-added", Level: finding.NonBreaking, Side: Request,
 		Summary: "a request media type was added",
 		Message: "request media type %s was added",
 		Doc: `The provider accepts one more content type; existing clients are unaffected.

@@ -5,7 +5,7 @@ import (
 	"strconv"
 
 	"github.com/relay-dev/relay/internal/diff"
-	"github.com/relay-dev/relay/internal/report"
+	"github.com/relay-dev/relay/internal/finding"
 )
 
 // A constraint is a numeric keyword that bounds valid values. Tightening one
@@ -39,7 +39,7 @@ const (
 func init() {
 	for _, c := range constraints {
 		c.tight = defSided(sidedSpec{
-			id: "property-" + c.id + "-tightened", req: report.Breaking, resp: report.NonBreaking,
+			id: "property-" + c.id + "-tightened", req: finding.Breaking, resp: finding.NonBreaking,
 			summary: c.keyword + " tightened", message: c.keyword + " of %s tightened from %s to %s",
 			why: whyTight,
 			doc: "Adding " + c.keyword + ", or changing it so fewer values are valid.\n\n" +
@@ -47,7 +47,7 @@ func init() {
 				"  revision: {type: ..., " + exampleBound(c, true) + "}",
 		})
 		c.loose = defSided(sidedSpec{
-			id: "property-" + c.id + "-relaxed", req: report.NonBreaking, resp: report.Warning,
+			id: "property-" + c.id + "-relaxed", req: finding.NonBreaking, resp: finding.Warning,
 			summary: c.keyword + " relaxed", message: c.keyword + " of %s relaxed from %s to %s",
 			why: whyLoose,
 			doc: "Removing " + c.keyword + ", or changing it so more values are valid.\n\n" +

@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/load"
-	"github.com/relay-dev/relay/internal/report"
 	"github.com/relay-dev/relay/internal/source"
 )
 
@@ -104,7 +104,7 @@ func TestCorpusKindsAdjacentPairs(t *testing.T) {
 				}
 				first := diffDocs(t, b, r)
 				assert.Equal(t, first, diffDocs(t, b, r), "output must be deterministic")
-				counts := map[report.Level]int{}
+				counts := map[finding.Level]int{}
 				for _, c := range first {
 					counts[c.Level]++
 					assert.NotZero(t, c.Revision.Line, "%s at %s has no revision line", c.ID, c.Pointer)
@@ -129,7 +129,7 @@ func TestCorpusAsyncAPIMigration(t *testing.T) {
 		if strings.HasPrefix(b.SpecVersion, "2") && strings.HasPrefix(r.SpecVersion, "3") {
 			from, to = files[i-1], files[i]
 			for _, c := range diffDocs(t, b, r) {
-				assert.Equal(t, report.Info, c.Level, "%s %s at %s", c.ID, c.Message, c.Pointer)
+				assert.Equal(t, finding.Info, c.Level, "%s %s at %s", c.ID, c.Message, c.Pointer)
 			}
 		}
 	}

@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relay-dev/relay/internal/diff"
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/load"
-	"github.com/relay-dev/relay/internal/report"
 	"github.com/relay-dev/relay/internal/rules"
 )
 
@@ -62,7 +62,7 @@ func loadPath(tb testing.TB, path string) *load.Document {
 	return doc
 }
 
-func diffDocs(tb testing.TB, base, rev *load.Document) []report.Change {
+func diffDocs(tb testing.TB, base, rev *load.Document) []finding.Change {
 	tb.Helper()
 	res, err := diff.Compare(base, rev, diff.Options{})
 	require.NoError(tb, err)
@@ -97,7 +97,7 @@ func TestCorpusAdjacentPairs(t *testing.T) {
 				b, r := loadPath(t, base), loadPath(t, rev)
 				first := diffDocs(t, b, r)
 				assert.Equal(t, first, diffDocs(t, b, r), "output must be deterministic")
-				counts := map[report.Level]int{}
+				counts := map[finding.Level]int{}
 				for _, c := range first {
 					counts[c.Level]++
 					assert.NotZero(t, c.Revision.Line, "%s at %s has no revision line", c.ID, c.Pointer)

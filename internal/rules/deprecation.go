@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"github.com/relay-dev/relay/internal/diff"
-	"github.com/relay-dev/relay/internal/report"
+	"github.com/relay-dev/relay/internal/finding"
 )
 
 // Deprecation policy. An operation may be removed without breaking anyone
@@ -16,7 +16,7 @@ import (
 // that much notice.
 var (
 	opSunsetInvalid = def(Rule{
-		ID: "operation-sunset-invalid", Level: report.Warning,
+		ID: "operation-sunset-invalid", Level: finding.Warning,
 		Summary: "an operation's x-sunset is not a date",
 		Message: "x-sunset of %s is %s, which is not a YYYY-MM-DD date or RFC 3339 date-time",
 		Doc: `relay reads x-sunset as an RFC 3339 date (2026-12-31) or date-time. A value it
@@ -26,7 +26,7 @@ cannot read never passes, so removing the operation later stays breaking.
   revision: get: {deprecated: true, x-sunset: "end of Q3"}`,
 	})
 	opSunsetMissing = def(Rule{
-		ID: "operation-sunset-missing", Level: report.Warning,
+		ID: "operation-sunset-missing", Level: finding.Warning,
 		Summary: "an operation was deprecated without an x-sunset date (with a minimum deprecation period set)",
 		Message: "%s is now deprecated without an x-sunset date; the policy asks for at least %d days of notice",
 		Doc: `Reported only when .relay.yaml sets deprecation.min-days: clients need a date to
@@ -36,7 +36,7 @@ plan their migration, and removal is non-breaking only after it.
   revision: get: {operationId: listPets, deprecated: true}`,
 	})
 	opSunsetTooSoon = def(Rule{
-		ID: "operation-sunset-too-soon", Level: report.Warning,
+		ID: "operation-sunset-too-soon", Level: finding.Warning,
 		Summary: "an operation's x-sunset gives less notice than the minimum deprecation period",
 		Message: "x-sunset of %s is %s, %d days away; the policy asks for at least %d",
 		Doc: `Reported when an operation is newly deprecated, or its x-sunset date changes,

@@ -2,13 +2,13 @@ package rules
 
 import (
 	"github.com/relay-dev/relay/internal/diff"
-	"github.com/relay-dev/relay/internal/report"
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/source"
 )
 
 var (
 	schemeRemoved = def(Rule{
-		ID: "security-scheme-removed", Level: report.Breaking,
+		ID: "security-scheme-removed", Level: finding.Breaking,
 		Summary: "a security scheme was removed",
 		Message: "security scheme %s was removed",
 		Doc: `Clients configured for this scheme can no longer authenticate with it.
@@ -17,7 +17,7 @@ var (
   revision: securitySchemes: {oauth: ...}`,
 	})
 	schemeAdded = def(Rule{
-		ID: "security-scheme-added", Level: report.Info,
+		ID: "security-scheme-added", Level: finding.Info,
 		Summary: "a security scheme was defined",
 		Message: "security scheme %s was added",
 		Doc: `A definition alone changes nothing; operations that require it are reported
@@ -27,7 +27,7 @@ by the operation-security rules.
   revision: securitySchemes: {oauth: ..., api_key: ...}`,
 	})
 	schemeChanged = def(Rule{
-		ID: "security-scheme-changed", Level: report.Breaking,
+		ID: "security-scheme-changed", Level: finding.Breaking,
 		Summary: "how a security scheme authenticates changed",
 		Message: "%s of security scheme %s changed from %s to %s",
 		Doc: `A different type, header name, location, HTTP scheme or token URL means
@@ -37,7 +37,7 @@ existing credentials are sent the wrong way.
   revision: api_key: {type: apiKey, in: query, name: api_key}`,
 	})
 	serverRemoved = def(Rule{
-		ID: "server-removed", Level: report.Warning,
+		ID: "server-removed", Level: finding.Warning,
 		Summary: "a server URL was removed",
 		Message: "server %s was removed",
 		Doc: `Clients configured with this base URL may stop working.
@@ -46,14 +46,14 @@ existing credentials are sent the wrong way.
   revision: servers: [{url: https://api.example.com/v2}]`,
 	})
 	serverAdded = def(Rule{
-		ID: "server-added", Level: report.Info,
+		ID: "server-added", Level: finding.Info,
 		Summary: "a server URL was added",
 		Message: "server %s was added",
 		Doc: `  base:     servers: [{url: https://api.example.com}]
   revision: servers: [{url: https://api.example.com}, {url: https://eu.example.com}]`,
 	})
 	infoChanged = def(Rule{
-		ID: "api-info-changed", Level: report.Info,
+		ID: "api-info-changed", Level: finding.Info,
 		Summary: "the API's title, version, description or contact changed",
 		Message: "info %s changed",
 		Doc: `  base:     info: {version: 1.4.0}

@@ -5,15 +5,15 @@ import (
 	"strings"
 
 	"github.com/relay-dev/relay/internal/diff"
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/load"
-	"github.com/relay-dev/relay/internal/report"
 	"github.com/relay-dev/relay/internal/source"
 )
 
-// finding is a rule hit before it becomes a report change. Its site is the
+// hit is a rule hit before it becomes a report change. Its site is the
 // pair it was found on: an operation pair, a schema pair, or nil for the
 // document; affected operations are derived from the site afterwards.
-type finding struct {
+type hit struct {
 	rule    *Rule
 	msg     string
 	pointer string
@@ -29,7 +29,7 @@ type emitter struct {
 	revOps   []*diff.Operation
 	revDoc   *load.Document
 	baseDoc  *load.Document
-	findings []*finding
+	findings []*hit
 	// schemaHits marks schema pairs that produced findings, so the affects
 	// walk can stop early in clean subtrees.
 	schemaHits map[*diff.SchemaPair]bool
@@ -56,7 +56,7 @@ func removed(base, parent *source.Node) loc { return loc{base: base, rev: parent
 func added(rev *source.Node) loc            { return loc{rev: rev} }
 
 func (e *emitter) add(r *Rule, l loc, op *diff.OpPair, sp *diff.SchemaPair, args ...any) {
-	f := &finding{rule: r, msg: r.message(args), base: l.base, rev: l.rev, op: op, schema: sp}
+	f := &hit{rule: r, msg: r.message(args), base: l.base, rev: l.rev, op: op, schema: sp}
 	switch {
 	case l.removal && l.base != nil:
 		f.pointer = l.base.Pointer()
@@ -83,9 +83,9 @@ func (e *emitter) onSchema(sp *diff.SchemaPair, r *Rule, l loc, args ...any) {
 // onDoc records a document-level finding.
 func (e *emitter) onDoc(r *Rule, l loc, args ...any) { e.add(r, l, nil, nil, args...) }
 
-func (e *emitter) changes(res *diff.Result) []report.Change {
+func (e *emitter) changes(res *diff.Result) []finding.Change {
 	affects := e.affects(res)
-	byKey := map[string]*report.Change{}
+	byKey := map[string]*finding.Change{}
 	var order []string
 	for _, f := range e.findings {
 		ops := affects[f.schema]
@@ -97,7 +97,7 @@ func (e *emitter) changes(res *diff.Result) []report.Change {
 			c.Affects = union(c.Affects, ops)
 			continue
 		}
-		c := &report.Change{ID: f.rule.ID, Level: f.rule.Level, Pointer: f.pointer, Message: f.msg, Affects: ops}
+		c := &finding.Change{ID: f.rule.ID, Level: f.rule.Level, Pointer: f.pointer, Message: f.msg, Affects: ops}
 		if f.base != nil {
 			l := location(f.base)
 			c.Base = &l
@@ -106,7 +106,7 @@ func (e *emitter) changes(res *diff.Result) []report.Change {
 		byKey[key] = c
 		order = append(order, key)
 	}
-	out := make([]report.Change, 0, len(order))
+	out := make([]finding.Change, 0, len(order))
 	for _, k := range order {
 		c := byKey[k]
 		sort.Strings(c.Affects)
@@ -115,13 +115,13 @@ func (e *emitter) changes(res *diff.Result) []report.Change {
 		}
 		out = append(out, *c)
 	}
-	report.SortChanges(out)
+	finding.Sort(out)
 	return out
 }
 
-func location(n *source.Node) report.Location {
+func location(n *source.Node) finding.Location {
 	p := n.Pos()
-	return report.Location{File: p.File, Line: p.Line, Column: p.Col}
+	return finding.Location{File: p.File, Line: p.Line, Column: p.Col}
 }
 
 func union(a, b []string) []string {

@@ -4,27 +4,27 @@ import (
 	"fmt"
 
 	"github.com/relay-dev/relay/internal/diff"
-	"github.com/relay-dev/relay/internal/report"
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/source"
 )
 
 var (
 	formatAdded = defSided(sidedSpec{
-		id: "property-format-added", req: report.Breaking, resp: report.NonBreaking,
+		id: "property-format-added", req: finding.Breaking, resp: finding.NonBreaking,
 		summary: "format added", message: "format %[2]s was added to %[1]s",
 		why: whyTight,
 		doc: `  base:     {type: string}
   revision: {type: string, format: uuid}`,
 	})
 	formatRemoved = defSided(sidedSpec{
-		id: "property-format-removed", req: report.NonBreaking, resp: report.Warning,
+		id: "property-format-removed", req: finding.NonBreaking, resp: finding.Warning,
 		summary: "format removed", message: "format %[2]s was removed from %[1]s",
 		why: whyLoose,
 		doc: `  base:     {type: string, format: uuid}
   revision: {type: string}`,
 	})
 	formatChanged = defSided(sidedSpec{
-		id: "property-format-changed", req: report.Breaking, resp: report.Breaking,
+		id: "property-format-changed", req: finding.Breaking, resp: finding.Breaking,
 		summary: "format changed", message: "format of %s changed from %s to %s",
 		doc: `Values valid for the old format are not valid for the new one.
 
@@ -32,7 +32,7 @@ var (
   revision: {type: string, format: date-time}`,
 	})
 	formatWidened = defSided(sidedSpec{
-		id: "property-format-widened", req: report.NonBreaking, resp: report.Breaking,
+		id: "property-format-widened", req: finding.NonBreaking, resp: finding.Breaking,
 		summary: "format widened (int32 → int64, uri → uri-reference, …)", message: "format of %s widened from %s to %s",
 		why: "a request that accepts 64-bit values (or relative URI references) still accepts 32-bit ones (absolute URIs); a response that may emit them overflows clients that store 32 bits or parse absolute URIs",
 		doc: `int32 → int64, float → double.
@@ -41,7 +41,7 @@ var (
   revision: {type: integer, format: int64}`,
 	})
 	formatNarrowed = defSided(sidedSpec{
-		id: "property-format-narrowed", req: report.Breaking, resp: report.NonBreaking,
+		id: "property-format-narrowed", req: finding.Breaking, resp: finding.NonBreaking,
 		summary: "format narrowed (int64 → int32, uri-reference → uri, …)", message: "format of %s narrowed from %s to %s",
 		why: "a request that accepts only 32-bit values (absolute URIs) rejects the 64-bit ones (relative references) clients send; a response that emits only the narrower form still fits clients that handle the wider one",
 		doc: `int64 → int32, double → float.
@@ -50,7 +50,7 @@ var (
   revision: {type: integer, format: int32}`,
 	})
 	enumValueRemoved = defSided(sidedSpec{
-		id: "property-enum-value-removed", req: report.Breaking, resp: report.NonBreaking,
+		id: "property-enum-value-removed", req: finding.Breaking, resp: finding.NonBreaking,
 		summary: "enum value removed", message: "enum value %[2]s was removed from %[1]s",
 		why: "clients that send the value are rejected; clients reading a response just never see it",
 		doc: `One finding per value, up to three; when more values go from one enum, the
@@ -60,7 +60,7 @@ third finding stands for the rest ("x" (and 12 more: "y", "z", …)).
   revision: {enum: [open, closed]}`,
 	})
 	enumValueAdded = defSided(sidedSpec{
-		id: "property-enum-value-added", req: report.NonBreaking, resp: report.Warning,
+		id: "property-enum-value-added", req: finding.NonBreaking, resp: finding.Warning,
 		summary: "enum value added", message: "enum value %[2]s was added to %[1]s",
 		why: "a request that accepts more is additive; a response that may carry a value clients do not know can break exhaustive switches",
 		doc: `One finding per value, up to three; when more values join one enum, the third
@@ -71,21 +71,21 @@ enum that doubles is one change to review.
   revision: {enum: [open, closed, archived]}`,
 	})
 	enumAdded = defSided(sidedSpec{
-		id: "property-enum-added", req: report.Breaking, resp: report.NonBreaking,
+		id: "property-enum-added", req: finding.Breaking, resp: finding.NonBreaking,
 		summary: "enum restriction added", message: "%s is now restricted to an enum",
 		why: whyTight,
 		doc: `  base:     {type: string}
   revision: {type: string, enum: [open, closed]}`,
 	})
 	enumRemoved = defSided(sidedSpec{
-		id: "property-enum-removed", req: report.NonBreaking, resp: report.Warning,
+		id: "property-enum-removed", req: finding.NonBreaking, resp: finding.Warning,
 		summary: "enum restriction removed", message: "%s is no longer restricted to an enum",
 		why: whyLoose,
 		doc: `  base:     {type: string, enum: [open, closed]}
   revision: {type: string}`,
 	})
 	extensibleValueAdded = def(Rule{
-		ID: "response-property-extensible-enum-value-added", Level: report.NonBreaking, Side: Response,
+		ID: "response-property-extensible-enum-value-added", Level: finding.NonBreaking, Side: Response,
 		Summary: "value added to an x-extensible-enum in a response",
 		Message: "response value %[2]s was added to the extensible enum %[1]s",
 		Doc: `x-extensible-enum promises clients that new values will come, and they must
@@ -96,14 +96,14 @@ a request is still request-property-enum-value-removed: clients send it.)
   revision: {type: string, x-extensible-enum: [open, closed, archived]}`,
 	})
 	patternAdded = defSided(sidedSpec{
-		id: "property-pattern-added", req: report.Breaking, resp: report.NonBreaking,
+		id: "property-pattern-added", req: finding.Breaking, resp: finding.NonBreaking,
 		summary: "pattern added", message: "pattern %[2]s was added to %[1]s",
 		why: whyTight,
 		doc: `  base:     {type: string}
   revision: {type: string, pattern: "^[a-z]+$"}`,
 	})
 	patternChanged = defSided(sidedSpec{
-		id: "property-pattern-changed", req: report.Warning, resp: report.Warning,
+		id: "property-pattern-changed", req: finding.Warning, resp: finding.Warning,
 		summary: "pattern changed", message: "pattern of %s changed from %s to %s",
 		doc: `relay does not decide whether one regular expression accepts everything the
 other did, so a changed pattern is a warning on both sides: review it.
@@ -112,14 +112,14 @@ other did, so a changed pattern is a warning on both sides: review it.
   revision: {pattern: "^[a-z0-9]+$"}`,
 	})
 	patternRemoved = defSided(sidedSpec{
-		id: "property-pattern-removed", req: report.NonBreaking, resp: report.Warning,
+		id: "property-pattern-removed", req: finding.NonBreaking, resp: finding.Warning,
 		summary: "pattern removed", message: "pattern %[2]s was removed from %[1]s",
 		why: whyLoose,
 		doc: `  base:     {type: string, pattern: "^[a-z]+$"}
   revision: {type: string}`,
 	})
 	defaultChanged = def(Rule{
-		ID: "request-property-default-changed", Level: report.Warning, Side: Request,
+		ID: "request-property-default-changed", Level: finding.Warning, Side: Request,
 		Summary: "request default value changed",
 		Message: "default of %s changed from %s to %s",
 		Doc: `Clients that omit the value silently get different behaviour.
@@ -128,7 +128,7 @@ other did, so a changed pattern is a warning on both sides: review it.
   revision: {name: limit, schema: {default: 50}}`,
 	})
 	defaultRemoved = def(Rule{
-		ID: "request-property-default-removed", Level: report.Warning, Side: Request,
+		ID: "request-property-default-removed", Level: finding.Warning, Side: Request,
 		Summary: "request default value removed",
 		Message: "default %[2]s of %[1]s was removed",
 		Doc: `Clients that omit the value no longer know what the provider assumes.
@@ -137,7 +137,7 @@ other did, so a changed pattern is a warning on both sides: review it.
   revision: {schema: {}}`,
 	})
 	defaultAdded = def(Rule{
-		ID: "request-property-default-added", Level: report.Info, Side: Request,
+		ID: "request-property-default-added", Level: finding.Info, Side: Request,
 		Summary: "request default value documented",
 		Message: "default %[2]s was added to %[1]s",
 		Doc: `Documents what the provider does when the value is omitted.
@@ -146,21 +146,21 @@ other did, so a changed pattern is a warning on both sides: review it.
   revision: {schema: {type: integer, default: 20}}`,
 	})
 	variantAdded = defSided(sidedSpec{
-		id: "property-variant-added", req: report.NonBreaking, resp: report.Warning,
+		id: "property-variant-added", req: finding.NonBreaking, resp: finding.Warning,
 		summary: "oneOf/anyOf variant added", message: "%[2]s variant %[3]s was added to %[1]s",
 		why: "a request that accepts another shape is additive; a response that may carry a shape clients do not know is the union analogue of a new enum value",
 		doc: `  base:     {oneOf: [$ref: Cat, $ref: Dog]}
   revision: {oneOf: [$ref: Cat, $ref: Dog, $ref: Bird]}`,
 	})
 	variantRemoved = defSided(sidedSpec{
-		id: "property-variant-removed", req: report.Breaking, resp: report.NonBreaking,
+		id: "property-variant-removed", req: finding.Breaking, resp: finding.NonBreaking,
 		summary: "oneOf/anyOf variant removed", message: "%[2]s variant %[3]s was removed from %[1]s",
 		why: "clients that send the removed shape are rejected; clients reading a response just never see it",
 		doc: `  base:     {oneOf: [$ref: Cat, $ref: Dog]}
   revision: {oneOf: [$ref: Cat]}`,
 	})
 	discriminatorChanged = defSided(sidedSpec{
-		id: "property-discriminator-changed", req: report.Breaking, resp: report.Breaking,
+		id: "property-discriminator-changed", req: finding.Breaking, resp: finding.Breaking,
 		summary: "discriminator property changed", message: "discriminator of %s changed from %s to %s",
 		doc: `Both sides pick the variant by this property name.
 

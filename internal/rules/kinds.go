@@ -2,8 +2,8 @@ package rules
 
 import (
 	"github.com/relay-dev/relay/internal/diff"
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/load"
-	"github.com/relay-dev/relay/internal/report"
 	"github.com/relay-dev/relay/internal/source"
 )
 
@@ -13,7 +13,7 @@ import (
 // appears or disappears, and the few document-level facts of those kinds.
 var (
 	fnInputAdded = def(Rule{
-		ID: "function-input-added", Level: report.Warning, Side: Request,
+		ID: "function-input-added", Level: finding.Warning, Side: Request,
 		Summary: "a function now declares an input schema",
 		Message: "the function's input schema was added",
 		Doc: `Callers' payloads were not checked against a schema before; the new one may
@@ -23,7 +23,7 @@ reject some of them.
   revision: {function: my-team/payments, input: {type: object, ...}, output: {...}}`,
 	})
 	fnInputRemoved = def(Rule{
-		ID: "function-input-removed", Level: report.Warning, Side: Request,
+		ID: "function-input-removed", Level: finding.Warning, Side: Request,
 		Summary: "a function no longer declares an input schema",
 		Message: "the function's input schema was removed",
 		Doc: `Callers that send a payload are not rejected, but what they send is no longer
@@ -33,7 +33,7 @@ described, and may be ignored.
   revision: {function: my-team/payments, output: {...}}`,
 	})
 	fnOutputAdded = def(Rule{
-		ID: "function-output-added", Level: report.NonBreaking, Side: Response,
+		ID: "function-output-added", Level: finding.NonBreaking, Side: Response,
 		Summary: "a function now declares an output schema",
 		Message: "the function's output schema was added",
 		Doc: `Callers that ignored the result are unaffected.
@@ -42,7 +42,7 @@ described, and may be ignored.
   revision: {function: my-team/payments, input: {...}, output: {...}}`,
 	})
 	fnOutputRemoved = def(Rule{
-		ID: "function-output-removed", Level: report.Breaking, Side: Response,
+		ID: "function-output-removed", Level: finding.Breaking, Side: Response,
 		Summary: "a function no longer declares an output schema",
 		Message: "the function's output schema was removed",
 		Doc: `Callers that read the result lose it.
@@ -51,7 +51,7 @@ described, and may be ignored.
   revision: {function: my-team/payments, input: {...}}`,
 	})
 	fnErrorAdded = def(Rule{
-		ID: "function-error-added", Level: report.Warning, Side: Response,
+		ID: "function-error-added", Level: finding.Warning, Side: Response,
 		Summary: "a function declares a new error code",
 		Message: "error code %s was added",
 		Doc: `Callers may receive an error they do not handle, as with a new error status.
@@ -60,7 +60,7 @@ described, and may be ignored.
   revision: errors: {card_declined: {...}, insufficient_funds: {...}}`,
 	})
 	fnErrorRemoved = def(Rule{
-		ID: "function-error-removed", Level: report.Warning, Side: Response,
+		ID: "function-error-removed", Level: finding.Warning, Side: Response,
 		Summary: "a function no longer declares an error code",
 		Message: "error code %s was removed",
 		Doc: `Callers that handle this error keep code that no longer runs, or the function
@@ -70,7 +70,7 @@ now reports the condition some other way.
   revision: errors: {card_declined: {...}}`,
 	})
 	fnEventAdded = def(Rule{
-		ID: "function-event-added", Level: report.NonBreaking, Side: Response,
+		ID: "function-event-added", Level: finding.NonBreaking, Side: Response,
 		Summary: "a function emits a new event",
 		Message: "event %s was added",
 		Doc: `Consumers that do not subscribe to it are unaffected.
@@ -79,7 +79,7 @@ now reports the condition some other way.
   revision: events: {charge.succeeded: {...}, charge.refunded: {...}}`,
 	})
 	fnEventRemoved = def(Rule{
-		ID: "function-event-removed", Level: report.Breaking, Side: Response,
+		ID: "function-event-removed", Level: finding.Breaking, Side: Response,
 		Summary: "a function no longer emits an event",
 		Message: "event %s was removed",
 		Doc: `Consumers that subscribe to it stop receiving anything.
@@ -88,7 +88,7 @@ now reports the condition some other way.
   revision: events: {charge.succeeded: {...}}`,
 	})
 	fnRenamed = def(Rule{
-		ID: "function-renamed", Level: report.Breaking,
+		ID: "function-renamed", Level: finding.Breaking,
 		Summary: "a function contract names another function",
 		Message: "the function changed from %s to %s",
 		Doc: `Callers invoke the function by name; under a new name the old one is gone.
@@ -97,7 +97,7 @@ now reports the condition some other way.
   revision: function: my-team/billing`,
 	})
 	fnDeprecated = def(Rule{
-		ID: "function-deprecated", Level: report.Info,
+		ID: "function-deprecated", Level: finding.Info,
 		Summary: "a function was marked deprecated",
 		Message: "function %s is now deprecated",
 		Doc: `A deprecation announces a future removal; nothing changes for callers yet.
@@ -106,14 +106,14 @@ now reports the condition some other way.
   revision: {function: my-team/payments, deprecated: true, x-sunset: "2027-01-31", input: ...}`,
 	})
 	fnUndeprecated = def(Rule{
-		ID: "function-deprecation-removed", Level: report.Info,
+		ID: "function-deprecation-removed", Level: finding.Info,
 		Summary: "a function is no longer deprecated",
 		Message: "function %s is no longer deprecated",
 		Doc: `  base:     {function: my-team/payments, deprecated: true, input: ...}
   revision: {function: my-team/payments, input: ...}`,
 	})
 	defAdded = def(Rule{
-		ID: "schema-definition-added", Level: report.NonBreaking,
+		ID: "schema-definition-added", Level: finding.NonBreaking,
 		Summary: "a definitions-only JSON Schema gained a definition",
 		Message: "definition %s was added",
 		Doc: `A schema that only holds definitions (such as Kubernetes' definitions file) is
@@ -123,7 +123,7 @@ compared definition by definition; a new one is additive.
   revision: {definitions: {Pod: {...}, Service: {...}}}`,
 	})
 	defRemoved = def(Rule{
-		ID: "schema-definition-removed", Level: report.Breaking,
+		ID: "schema-definition-removed", Level: finding.Breaking,
 		Summary: "a definitions-only JSON Schema lost a definition",
 		Message: "definition %s was removed",
 		Doc: `Schemas that $ref it no longer resolve.
@@ -132,7 +132,7 @@ compared definition by definition; a new one is additive.
   revision: {definitions: {Pod: {...}}}`,
 	})
 	dialectChanged = def(Rule{
-		ID: "schema-dialect-changed", Level: report.Info,
+		ID: "schema-dialect-changed", Level: finding.Info,
 		Summary: "a JSON Schema moved to another draft",
 		Message: "$schema changed from %s to %s",
 		Doc: `The draft decides how keywords read; relay compares the schemas themselves, so
@@ -142,7 +142,7 @@ real differences in meaning are reported by the schema rules.
   revision: {$schema: "https://json-schema.org/draft/2020-12/schema", ...}`,
 	})
 	idChanged = def(Rule{
-		ID: "schema-id-changed", Level: report.Warning,
+		ID: "schema-id-changed", Level: finding.Warning,
 		Summary: "a JSON Schema's $id changed",
 		Message: "$id changed from %s to %s",
 		Doc: `Schemas and tools that reference it by its old $id no longer find it.

@@ -4,8 +4,8 @@ import (
 	"strings"
 
 	"github.com/relay-dev/relay/internal/diff"
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/load"
-	"github.com/relay-dev/relay/internal/report"
 )
 
 // AsyncAPI operations are named from the application's side: what it sends
@@ -15,7 +15,7 @@ import (
 // channel addresses.
 var (
 	sendOpAdded = def(Rule{
-		ID: "send-operation-added", Level: report.NonBreaking, Side: Response,
+		ID: "send-operation-added", Level: finding.NonBreaking, Side: Response,
 		Summary: "the application sends on a new channel",
 		Message: "operation %s was added",
 		Doc: `Consumers that do not subscribe to the channel are unaffected.
@@ -24,7 +24,7 @@ var (
   revision: operations: {orderCreated: {action: send, channel: {$ref: '#/channels/orders'}}}`,
 	})
 	sendOpRemoved = def(Rule{
-		ID: "send-operation-removed", Level: report.Breaking, Side: Response,
+		ID: "send-operation-removed", Level: finding.Breaking, Side: Response,
 		Summary: "the application no longer sends on a channel",
 		Message: "operation %s was removed",
 		Doc: `Consumers subscribed to the channel stop receiving anything. In AsyncAPI 2.x
@@ -34,7 +34,7 @@ this is a channel's subscribe operation.
   revision: channels: {orders: {}}`,
 	})
 	receiveOpAdded = def(Rule{
-		ID: "receive-operation-added", Level: report.NonBreaking, Side: Request,
+		ID: "receive-operation-added", Level: finding.NonBreaking, Side: Request,
 		Summary: "the application receives on a new channel",
 		Message: "operation %s was added",
 		Doc: `Producers gain a consumer; nothing they do changes.
@@ -43,7 +43,7 @@ this is a channel's subscribe operation.
   revision: operations: {placeOrder: {action: receive, channel: {$ref: '#/channels/commands'}}}`,
 	})
 	receiveOpRemoved = def(Rule{
-		ID: "receive-operation-removed", Level: report.Breaking, Side: Request,
+		ID: "receive-operation-removed", Level: finding.Breaking, Side: Request,
 		Summary: "the application no longer receives on a channel",
 		Message: "operation %s was removed",
 		Doc: `Producers keep publishing, and nothing consumes what they send. In AsyncAPI 2.x
@@ -53,7 +53,7 @@ this is a channel's publish operation.
   revision: channels: {commands: {}}`,
 	})
 	sendMsgAdded = def(Rule{
-		ID: "send-message-added", Level: report.Warning, Side: Response,
+		ID: "send-message-added", Level: finding.Warning, Side: Response,
 		Summary: "the application sends a new kind of message on a channel",
 		Message: "%s now sends message %s",
 		Doc: `Consumers may receive a message they cannot decode, as with a new variant in
@@ -63,7 +63,7 @@ a response.
   revision: messages: {orderCreated: ..., orderCancelled: ...}`,
 	})
 	sendMsgRemoved = def(Rule{
-		ID: "send-message-removed", Level: report.Breaking, Side: Response,
+		ID: "send-message-removed", Level: finding.Breaking, Side: Response,
 		Summary: "the application no longer sends a kind of message",
 		Message: "%s no longer sends message %s",
 		Doc: `Consumers waiting for it never get it.
@@ -72,7 +72,7 @@ a response.
   revision: messages: {orderCreated: ...}`,
 	})
 	receiveMsgAdded = def(Rule{
-		ID: "receive-message-added", Level: report.NonBreaking, Side: Request,
+		ID: "receive-message-added", Level: finding.NonBreaking, Side: Request,
 		Summary: "the application accepts a new kind of message",
 		Message: "%s now accepts message %s",
 		Doc: `Producers may send it; what they sent before is still accepted.
@@ -81,7 +81,7 @@ a response.
   revision: messages: {placeOrder: ..., cancelOrder: ...}`,
 	})
 	receiveMsgRemoved = def(Rule{
-		ID: "receive-message-removed", Level: report.Breaking, Side: Request,
+		ID: "receive-message-removed", Level: finding.Breaking, Side: Request,
 		Summary: "the application no longer accepts a kind of message",
 		Message: "%s no longer accepts message %s",
 		Doc: `Producers that send it are no longer understood.
@@ -90,7 +90,7 @@ a response.
   revision: messages: {placeOrder: ...}`,
 	})
 	addressChanged = def(Rule{
-		ID: "channel-address-changed", Level: report.Breaking,
+		ID: "channel-address-changed", Level: finding.Breaking,
 		Summary: "a channel's address changed",
 		Message: "the address of %s changed from %s to %s",
 		Doc: `Producers publish to, and consumers subscribe at, the old address. A binding
@@ -102,7 +102,7 @@ not a change.
   revision: channels: {orders: {address: 'orders.v2'}}`,
 	})
 	contentTypeChanged = def(Rule{
-		ID: "message-content-type-changed", Level: report.Breaking,
+		ID: "message-content-type-changed", Level: finding.Breaking,
 		Summary: "a message's content type changed",
 		Message: "content type of message %s changed from %s to %s",
 		Doc: `The other side decodes with the old content type (the message's contentType,
@@ -112,7 +112,7 @@ else the document's defaultContentType).
   revision: {contentType: application/avro, payload: ...}`,
 	})
 	schemaFormatChanged = def(Rule{
-		ID: "message-schema-format-changed", Level: report.Breaking,
+		ID: "message-schema-format-changed", Level: finding.Breaking,
 		Summary: "a message's payload schema format changed",
 		Message: "schema format of message %s changed from %s to %s",
 		Doc: `A payload described in another schema language (JSON Schema → Avro, Avro →
@@ -124,7 +124,7 @@ the same.
   revision: {schemaFormat: application/vnd.google.protobuf;version=3, payload: ...}`,
 	})
 	opaqueChanged = def(Rule{
-		ID: "message-opaque-payload-changed", Level: report.Warning,
+		ID: "message-opaque-payload-changed", Level: finding.Warning,
 		Summary: "a payload in a schema format relay does not compare changed",
 		Message: "the %s payload of message %s changed; relay does not compare that format, review it by hand",
 		Doc: `relay reads JSON Schema, AsyncAPI Schema and OpenAPI Schema payloads. Another

@@ -2,13 +2,13 @@ package rules
 
 import (
 	"github.com/relay-dev/relay/internal/diff"
-	"github.com/relay-dev/relay/internal/report"
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/source"
 )
 
 var (
 	opRemoved = def(Rule{
-		ID: "operation-removed", Level: report.Breaking,
+		ID: "operation-removed", Level: finding.Breaking,
 		Summary: "an operation was removed",
 		Message: "operation %s was removed",
 		Doc: `Clients calling the operation now get 404 or 405. This holds for deprecated
@@ -18,7 +18,7 @@ operations too, until their x-sunset date has passed.
   revision: paths: {/pets/{id}: {}}`,
 	})
 	opRemovedAfterSunset = def(Rule{
-		ID: "operation-removed-after-sunset", Level: report.NonBreaking,
+		ID: "operation-removed-after-sunset", Level: finding.NonBreaking,
 		Summary: "a deprecated operation was removed after its x-sunset date",
 		Message: "deprecated operation %s was removed after its sunset date %s",
 		Doc: `The operation was marked deprecated with an x-sunset date that has passed, so
@@ -28,7 +28,7 @@ clients were told to stop calling it. Still reported, so reviewers see it.
   revision: (operation gone)`,
 	})
 	opAdded = def(Rule{
-		ID: "operation-added", Level: report.NonBreaking,
+		ID: "operation-added", Level: finding.NonBreaking,
 		Summary: "an operation was added",
 		Message: "operation %s was added",
 		Doc: `A new operation is additive: existing clients do not call it.
@@ -37,7 +37,7 @@ clients were told to stop calling it. Still reported, so reviewers see it.
   revision: paths: {/pets: {get: ..., post: ...}}`,
 	})
 	opDeprecated = def(Rule{
-		ID: "operation-deprecated", Level: report.Info,
+		ID: "operation-deprecated", Level: finding.Info,
 		Summary: "an operation was marked deprecated",
 		Message: "operation %s is now deprecated",
 		Doc: `Deprecation is a promise about the future, not a change clients see today.
@@ -46,7 +46,7 @@ clients were told to stop calling it. Still reported, so reviewers see it.
   revision: get: {operationId: listPets, deprecated: true}`,
 	})
 	opUndeprecated = def(Rule{
-		ID: "operation-deprecation-removed", Level: report.Info,
+		ID: "operation-deprecation-removed", Level: finding.Info,
 		Summary: "an operation is no longer deprecated",
 		Message: "operation %s is no longer deprecated",
 		Doc: `Removing a deprecation mark restores the operation to full support.
@@ -55,7 +55,7 @@ clients were told to stop calling it. Still reported, so reviewers see it.
   revision: get: {}`,
 	})
 	opIDChanged = def(Rule{
-		ID: "operation-id-changed", Level: report.Warning,
+		ID: "operation-id-changed", Level: finding.Warning,
 		Summary: "an operationId changed",
 		Message: "operationId of %s changed from %s to %s",
 		Doc: `Generated clients name their methods after operationId, so a rename breaks
@@ -65,7 +65,7 @@ code that calls the old method name, although the wire format is unchanged.
   revision: get: {operationId: findPets}`,
 	})
 	opDocsChanged = def(Rule{
-		ID: "operation-documentation-changed", Level: report.Info,
+		ID: "operation-documentation-changed", Level: finding.Info,
 		Summary: "an operation's summary, description or tags changed",
 		Message: "%s of operation %s changed",
 		Doc: `Documentation edits do not change what is sent or accepted.

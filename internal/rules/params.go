@@ -4,13 +4,13 @@ import (
 	"strings"
 
 	"github.com/relay-dev/relay/internal/diff"
-	"github.com/relay-dev/relay/internal/report"
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/source"
 )
 
 var (
 	paramRemoved = def(Rule{
-		ID: "request-parameter-removed", Level: report.Warning, Side: Request,
+		ID: "request-parameter-removed", Level: finding.Warning, Side: Request,
 		Summary: "a request parameter was removed",
 		Message: "%s parameter %s was removed",
 		Doc: `Clients that still send the parameter are not rejected (unknown query
@@ -21,7 +21,7 @@ some clients may behave differently.
   revision: parameters: []`,
 	})
 	paramAddedRequired = def(Rule{
-		ID: "request-parameter-added-required", Level: report.Breaking, Side: Request,
+		ID: "request-parameter-added-required", Level: finding.Breaking, Side: Request,
 		Summary: "a required request parameter was added",
 		Message: "required %s parameter %s was added",
 		Doc: `Existing clients do not send it, so their requests are now rejected.
@@ -30,7 +30,7 @@ some clients may behave differently.
   revision: parameters: [{name: tenant, in: header, required: true}]`,
 	})
 	paramAddedOptional = def(Rule{
-		ID: "request-parameter-added-optional", Level: report.NonBreaking, Side: Request,
+		ID: "request-parameter-added-optional", Level: finding.NonBreaking, Side: Request,
 		Summary: "an optional request parameter was added",
 		Message: "optional %s parameter %s was added",
 		Doc: `Existing clients do not send it and need not.
@@ -39,7 +39,7 @@ some clients may behave differently.
   revision: parameters: [{name: limit, in: query}]`,
 	})
 	paramRequired = def(Rule{
-		ID: "request-parameter-became-required", Level: report.Breaking, Side: Request,
+		ID: "request-parameter-became-required", Level: finding.Breaking, Side: Request,
 		Summary: "a request parameter became required",
 		Message: "%s parameter %s became required",
 		Doc: `Clients that omit it are now rejected.
@@ -48,7 +48,7 @@ some clients may behave differently.
   revision: {name: limit, in: query, required: true}`,
 	})
 	paramOptional = def(Rule{
-		ID: "request-parameter-became-optional", Level: report.NonBreaking, Side: Request,
+		ID: "request-parameter-became-optional", Level: finding.NonBreaking, Side: Request,
 		Summary: "a request parameter became optional",
 		Message: "%s parameter %s became optional",
 		Doc: `Clients that send it are still accepted.
@@ -57,7 +57,7 @@ some clients may behave differently.
   revision: {name: limit, in: query}`,
 	})
 	paramMoved = def(Rule{
-		ID: "request-parameter-moved", Level: report.Breaking, Side: Request,
+		ID: "request-parameter-moved", Level: finding.Breaking, Side: Request,
 		Summary: "a request parameter moved to another location",
 		Message: "parameter %s moved from %s to %s",
 		Doc: `Clients send it where it used to be, and the provider no longer looks there.
@@ -66,7 +66,7 @@ some clients may behave differently.
   revision: {name: version, in: header}`,
 	})
 	paramDeprecated = def(Rule{
-		ID: "request-parameter-deprecated", Level: report.Info, Side: Request,
+		ID: "request-parameter-deprecated", Level: finding.Info, Side: Request,
 		Summary: "a request parameter was marked deprecated",
 		Message: "%s parameter %s is now deprecated",
 		Doc: `A deprecation mark announces a future removal; nothing changes yet.

@@ -4,20 +4,20 @@ import (
 	"sort"
 
 	"github.com/relay-dev/relay/internal/diff"
-	"github.com/relay-dev/relay/internal/report"
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/source"
 )
 
 var (
 	addlRestricted = defSided(sidedSpec{
-		id: "property-additional-properties-restricted", req: report.Warning, resp: report.NonBreaking,
+		id: "property-additional-properties-restricted", req: finding.Warning, resp: finding.NonBreaking,
 		summary: "undeclared properties are no longer allowed", message: "%s no longer allows undeclared properties",
 		why: "clients that send undeclared properties are rejected now (presumed rare, hence a warning); a response that emits less is harmless",
 		doc: `  base:     {type: object}
   revision: {type: object, additionalProperties: false}`,
 	})
 	addlRelaxed = defSided(sidedSpec{
-		id: "property-additional-properties-relaxed", req: report.NonBreaking, resp: report.NonBreaking,
+		id: "property-additional-properties-relaxed", req: finding.NonBreaking, resp: finding.NonBreaking,
 		summary: "undeclared properties are now allowed", message: "%s now allows undeclared properties",
 		doc: `Undeclared properties are presumed unused by clients, so allowing them is additive.
 

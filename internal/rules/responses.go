@@ -2,13 +2,13 @@ package rules
 
 import (
 	"github.com/relay-dev/relay/internal/diff"
-	"github.com/relay-dev/relay/internal/report"
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/source"
 )
 
 var (
 	successRemoved = def(Rule{
-		ID: "response-success-status-removed", Level: report.Breaking, Side: Response,
+		ID: "response-success-status-removed", Level: finding.Breaking, Side: Response,
 		Summary: "a success response status was removed",
 		Message: "success response %s of %s was removed",
 		Doc: `Clients expect this status and the body that came with it; the provider now
@@ -18,7 +18,7 @@ answers differently.
   revision: responses: {"404": ...}`,
 	})
 	errorRemoved = def(Rule{
-		ID: "response-error-status-removed", Level: report.Warning, Side: Response,
+		ID: "response-error-status-removed", Level: finding.Warning, Side: Response,
 		Summary: "an error response status was removed",
 		Message: "error response %s of %s was removed",
 		Doc: `Clients may have handled this error specifically; the provider no longer
@@ -28,7 +28,7 @@ declares it (it may still send a generic error).
   revision: responses: {"200": ...}`,
 	})
 	successAdded = def(Rule{
-		ID: "response-success-status-added", Level: report.Warning, Side: Response,
+		ID: "response-success-status-added", Level: finding.Warning, Side: Response,
 		Summary: "a success response status was added",
 		Message: "success response %s was added to %s",
 		Doc: `The provider may now answer with a status clients do not expect; generated
@@ -38,7 +38,7 @@ clients often treat an undeclared status as an error.
   revision: responses: {"200": ..., "202": ...}`,
 	})
 	errorAdded = def(Rule{
-		ID: "response-error-status-added", Level: report.Warning, Side: Response,
+		ID: "response-error-status-added", Level: finding.Warning, Side: Response,
 		Summary: "an error response status was added",
 		Message: "error response %s was added to %s",
 		Doc: `A new error status may reach clients that do not handle it.
@@ -47,7 +47,7 @@ clients often treat an undeclared status as an error.
   revision: responses: {"200": ..., "429": ...}`,
 	})
 	respMediaRemoved = def(Rule{
-		ID: "response-media-type-removed", Level: report.Breaking, Side: Response,
+		ID: "response-media-type-removed", Level: finding.Breaking, Side: Response,
 		Summary: "a response media type was removed",
 		Message: "response media type %s was removed",
 		Doc: `Clients that ask for this content type no longer get it.
@@ -56,7 +56,7 @@ clients often treat an undeclared status as an error.
   revision: content: {application/json: ...}`,
 	})
 	respMediaAdded = def(Rule{
-		ID: "response-media-type-added", Level: report.NonBreaking, Side: Response,
+		ID: "response-media-type-added", Level: finding.NonBreaking, Side: Response,
 		Summary: "a response media type was added",
 		Message: "response media type %s was added",
 		Why:     "content negotiation means a provider only sends the new type to clients that ask for it",
@@ -66,7 +66,7 @@ clients often treat an undeclared status as an error.
   revision: content: {application/json: ..., text/csv: ...}`,
 	})
 	reqHeaderRemoved = def(Rule{
-		ID: "response-required-header-removed", Level: report.Breaking, Side: Response,
+		ID: "response-required-header-removed", Level: finding.Breaking, Side: Response,
 		Summary: "a required response header was removed",
 		Message: "required response header %s was removed",
 		Doc: `Clients read a header that was guaranteed and is now gone.
@@ -75,7 +75,7 @@ clients often treat an undeclared status as an error.
   revision: headers: {}`,
 	})
 	optHeaderRemoved = def(Rule{
-		ID: "response-optional-header-removed", Level: report.Warning, Side: Response,
+		ID: "response-optional-header-removed", Level: finding.Warning, Side: Response,
 		Summary: "an optional response header was removed",
 		Message: "optional response header %s was removed",
 		Doc: `Clients had to cope with its absence, but some may rely on it being sent.
@@ -84,7 +84,7 @@ clients often treat an undeclared status as an error.
   revision: headers: {}`,
 	})
 	headerAdded = def(Rule{
-		ID: "response-header-added", Level: report.NonBreaking, Side: Response,
+		ID: "response-header-added", Level: finding.NonBreaking, Side: Response,
 		Summary: "a response header was added",
 		Message: "response header %s was added",
 		Doc: `Clients ignore headers they do not know.
@@ -93,7 +93,7 @@ clients often treat an undeclared status as an error.
   revision: headers: {X-Request-Id: ...}`,
 	})
 	headerOptional = def(Rule{
-		ID: "response-header-became-optional", Level: report.Breaking, Side: Response,
+		ID: "response-header-became-optional", Level: finding.Breaking, Side: Response,
 		Summary: "a response header is no longer guaranteed",
 		Message: "response header %s became optional",
 		Doc: `Clients that read it unconditionally may now find it missing.
@@ -102,7 +102,7 @@ clients often treat an undeclared status as an error.
   revision: X-Rate-Limit: {}`,
 	})
 	headerRequired = def(Rule{
-		ID: "response-header-became-required", Level: report.NonBreaking, Side: Response,
+		ID: "response-header-became-required", Level: finding.NonBreaking, Side: Response,
 		Summary: "a response header is now guaranteed",
 		Message: "response header %s became required",
 		Doc: `The provider now always sends it; clients that checked for it still work.
@@ -174,7 +174,7 @@ func checkHeaders(e *emitter, op *diff.OpPair, rp *diff.ResponsePair) {
 
 var (
 	statusGeneralized = def(Rule{
-		ID: "response-status-generalized", Level: report.Warning, Side: Response,
+		ID: "response-status-generalized", Level: finding.Warning, Side: Response,
 		Summary: "a status code was replaced by the range that covers it",
 		Message: "response %s of %s became %s",
 		Doc: `The provider may now answer with any code of the range, which clients that
@@ -184,7 +184,7 @@ test for the exact code do not expect. The bodies are still compared.
   revision: responses: {"2XX": ...}`,
 	})
 	statusSpecialized = def(Rule{
-		ID: "response-status-specialized", Level: report.NonBreaking, Side: Response,
+		ID: "response-status-specialized", Level: finding.NonBreaking, Side: Response,
 		Summary: "a status range was narrowed to one code",
 		Message: "response %s of %s became %s",
 		Doc: `Every code the provider still sends was already in the range.

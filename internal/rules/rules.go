@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/relay-dev/relay/internal/diff"
-	"github.com/relay-dev/relay/internal/report"
+	"github.com/relay-dev/relay/internal/finding"
 )
 
 // Side tells which data flow a rule is about.
@@ -30,7 +30,7 @@ const (
 // Rule is one entry of the catalog.
 type Rule struct {
 	ID      string
-	Level   report.Level
+	Level   finding.Level
 	Side    Side
 	Summary string
 	// Message is the fmt format of a finding's message.
@@ -82,7 +82,7 @@ type Options struct {
 	// BetaLevel is the highest level a change to an operation marked
 	// x-stability-level: beta may have; zero means warning. Breaking keeps
 	// beta operations to the stable promise.
-	BetaLevel report.Level
+	BetaLevel finding.Level
 	// MinDeprecationDays is the shortest notice, in days from Now, that a
 	// newly deprecated operation's x-sunset date may give; zero disables
 	// the check (and the demand for an x-sunset date at all).
@@ -91,12 +91,12 @@ type Options struct {
 
 // Classify runs every rule over the pair graph and returns the changes,
 // de-duplicated and sorted.
-func Classify(res *diff.Result, opts Options) []report.Change {
+func Classify(res *diff.Result, opts Options) []finding.Change {
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
 	if opts.BetaLevel == "" {
-		opts.BetaLevel = report.Warning
+		opts.BetaLevel = finding.Warning
 	}
 	e := newEmitter(res, opts)
 	checkDocument(e, res)
@@ -108,7 +108,7 @@ func Classify(res *diff.Result, opts Options) []report.Change {
 	}
 	changes := e.changes(res)
 	applyStability(changes, res, opts.BetaLevel)
-	report.SortChanges(changes)
+	finding.Sort(changes)
 	return changes
 }
 

@@ -15,8 +15,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relay-dev/relay/internal/diff"
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/load"
-	"github.com/relay-dev/relay/internal/report"
 	"github.com/relay-dev/relay/internal/rules"
 )
 
@@ -37,7 +37,7 @@ func classifyDir(t *testing.T, dir string) []string {
 	return out
 }
 
-func classify(t *testing.T, dir string) []report.Change {
+func classify(t *testing.T, dir string) []finding.Change {
 	t.Helper()
 	base := loadOne(t, dir, "base")
 	rev := loadOne(t, dir, "revision")
@@ -63,7 +63,7 @@ func fixtureOptions(t *testing.T, dir string) rules.Options {
 		val = strings.TrimSpace(val)
 		switch key {
 		case "beta-level":
-			lvl, err := report.ParseLevel(val)
+			lvl, err := finding.ParseLevel(val)
 			require.NoError(t, err)
 			opts.BetaLevel = lvl
 		case "min-deprecation-days":
@@ -179,13 +179,13 @@ func TestSharedComponentReportedOnce(t *testing.T) {
 // TestPolicyLevels: x-stability-level and x-extensible-enum change levels,
 // which want.txt files (rule IDs only) cannot show.
 func TestPolicyLevels(t *testing.T) {
-	for dir, want := range map[string]report.Level{
-		"case-stability-alpha":                          report.Info,
-		"case-stability-beta":                           report.Warning,
-		"case-stability-beta-capped":                    report.NonBreaking,
-		"case-stability-mixed":                          report.Breaking,
-		"case-extensible-enum-request-removal":          report.Breaking,
-		"response-property-extensible-enum-value-added": report.NonBreaking,
+	for dir, want := range map[string]finding.Level{
+		"case-stability-alpha":                          finding.Info,
+		"case-stability-beta":                           finding.Warning,
+		"case-stability-beta-capped":                    finding.NonBreaking,
+		"case-stability-mixed":                          finding.Breaking,
+		"case-extensible-enum-request-removal":          finding.Breaking,
+		"response-property-extensible-enum-value-added": finding.NonBreaking,
 	} {
 		changes := classify(t, filepath.Join("testdata", dir))
 		require.Len(t, changes, 1, dir)

@@ -4,13 +4,13 @@ import (
 	"strings"
 
 	"github.com/relay-dev/relay/internal/diff"
-	"github.com/relay-dev/relay/internal/report"
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/source"
 )
 
 var (
 	typeChanged = defSided(sidedSpec{
-		id: "property-type-changed", req: report.Breaking, resp: report.Breaking,
+		id: "property-type-changed", req: finding.Breaking, resp: finding.Breaking,
 		summary: "schema type changed incompatibly", message: "type of %s changed from %s to %s",
 		doc: `Values of the old type are no longer valid and values of the new type were not.
 
@@ -18,7 +18,7 @@ var (
   revision: {type: boolean}`,
 	})
 	typeWidened = defSided(sidedSpec{
-		id: "property-type-widened", req: report.NonBreaking, resp: report.Breaking,
+		id: "property-type-widened", req: finding.NonBreaking, resp: finding.Breaking,
 		summary: "schema type admits more kinds of value", message: "type of %s widened from %s to %s",
 		why: "a request that accepts more still accepts every old value; a response that may carry a new kind of value breaks clients that decode the old one",
 		doc: `integer → number, or a type added to a type list.
@@ -27,7 +27,7 @@ var (
   revision: {type: number}`,
 	})
 	typeNarrowed = defSided(sidedSpec{
-		id: "property-type-narrowed", req: report.Breaking, resp: report.NonBreaking,
+		id: "property-type-narrowed", req: finding.Breaking, resp: finding.NonBreaking,
 		summary: "schema type admits fewer kinds of value", message: "type of %s narrowed from %s to %s",
 		why: "a request that accepts less rejects values clients send; a response that emits less is still readable by old clients",
 		doc: `number → integer, or a type dropped from a type list.
@@ -36,7 +36,7 @@ var (
   revision: {type: string}`,
 	})
 	becameNullable = defSided(sidedSpec{
-		id: "property-became-nullable", req: report.NonBreaking, resp: report.Breaking,
+		id: "property-became-nullable", req: finding.NonBreaking, resp: finding.Breaking,
 		summary: "schema now admits null", message: "%s now admits null",
 		why: "accepting null in a request is additive; emitting null in a response breaks clients that dereference the value",
 		doc: `3.0 nullable: true, 2.0 x-nullable: true and a 3.1 "null" in the type list mean the same.
@@ -45,21 +45,21 @@ var (
   revision: {type: [string, "null"]}`,
 	})
 	becameNotNullable = defSided(sidedSpec{
-		id: "property-became-not-nullable", req: report.Breaking, resp: report.NonBreaking,
+		id: "property-became-not-nullable", req: finding.Breaking, resp: finding.NonBreaking,
 		summary: "schema no longer admits null", message: "%s no longer admits null",
 		why: "clients that send null are now rejected; clients that read the response just never see null",
 		doc: `  base:     {type: string, nullable: true}
   revision: {type: string}`,
 	})
 	propRemoved = defSided(sidedSpec{
-		id: "property-removed", req: report.Warning, resp: report.Breaking,
+		id: "property-removed", req: finding.Warning, resp: finding.Breaking,
 		summary: "property removed", message: "property %s was removed",
 		why: "undeclared request properties are ignored, so clients that still send it are not rejected (but lose its effect); clients that read a response property lose the data",
 		doc: `  base:     properties: {id: ..., status: ...}
   revision: properties: {id: ...}`,
 	})
 	closedPropRemoved = def(Rule{
-		ID: "request-property-removed-from-closed-object", Level: report.Breaking, Side: Request,
+		ID: "request-property-removed-from-closed-object", Level: finding.Breaking, Side: Request,
 		Summary: "request property removed from an object that rejects undeclared properties",
 		Message: "request property %s was removed, and the object rejects undeclared properties",
 		Doc: `With additionalProperties: false (or unevaluatedProperties: false) the provider
@@ -71,7 +71,7 @@ warning.
   revision: {properties: {id: ...}, additionalProperties: false}`,
 	})
 	propAdded = defSided(sidedSpec{
-		id: "property-added", req: report.NonBreaking, resp: report.NonBreaking,
+		id: "property-added", req: finding.NonBreaking, resp: finding.NonBreaking,
 		summary: "optional property added", message: "property %s was added",
 		doc: `Undeclared properties are presumed unused, so adding one is additive on either
 side even without additionalProperties: false.
@@ -80,7 +80,7 @@ side even without additionalProperties: false.
   revision: properties: {id: ..., nickname: ...}`,
 	})
 	requiredPropAdded = def(Rule{
-		ID: "request-required-property-added", Level: report.Breaking, Side: Request,
+		ID: "request-required-property-added", Level: finding.Breaking, Side: Request,
 		Summary: "required request property added",
 		Message: "required request property %s was added",
 		Doc: `Clients do not send it, so their requests are now rejected.
@@ -89,21 +89,21 @@ side even without additionalProperties: false.
   revision: {properties: {id: ..., owner: ...}, required: [owner]}`,
 	})
 	becameRequired = defSided(sidedSpec{
-		id: "property-became-required", req: report.Breaking, resp: report.NonBreaking,
+		id: "property-became-required", req: finding.Breaking, resp: finding.NonBreaking,
 		summary: "property became required", message: "property %s became required",
 		why: "clients that omit it are rejected; clients reading a response now always get it",
 		doc: `  base:     {required: []}
   revision: {required: [name]}`,
 	})
 	becameOptional = defSided(sidedSpec{
-		id: "property-became-optional", req: report.NonBreaking, resp: report.Breaking,
+		id: "property-became-optional", req: finding.NonBreaking, resp: finding.Breaking,
 		summary: "property became optional", message: "property %s became optional",
 		why: "clients may keep sending it; clients reading a response can no longer rely on it",
 		doc: `  base:     {required: [name]}
   revision: {required: []}`,
 	})
 	becameReadOnly = def(Rule{
-		ID: "request-property-became-read-only", Level: report.Warning, Side: Request,
+		ID: "request-property-became-read-only", Level: finding.Warning, Side: Request,
 		Summary: "request property became read-only",
 		Message: "request property %s became read-only",
 		Doc: `Clients still send it, but the provider now ignores it in requests.
@@ -112,7 +112,7 @@ side even without additionalProperties: false.
   revision: {status: {type: string, readOnly: true}}`,
 	})
 	becameWriteOnly = def(Rule{
-		ID: "response-property-became-write-only", Level: report.Breaking, Side: Response,
+		ID: "response-property-became-write-only", Level: finding.Breaking, Side: Response,
 		Summary: "response property became write-only",
 		Message: "response property %s became write-only",
 		Doc: `The provider stops returning it, and clients read it.
@@ -121,13 +121,13 @@ side even without additionalProperties: false.
   revision: {password_hint: {type: string, writeOnly: true}}`,
 	})
 	propDeprecated = defSided(sidedSpec{
-		id: "property-deprecated", req: report.Info, resp: report.Info,
+		id: "property-deprecated", req: finding.Info, resp: finding.Info,
 		summary: "property marked deprecated", message: "property %s is now deprecated",
 		doc: `  base:     {legacy_id: {type: string}}
   revision: {legacy_id: {type: string, deprecated: true}}`,
 	})
 	schemaDocs = def(Rule{
-		ID: "schema-documentation-changed", Level: report.Info,
+		ID: "schema-documentation-changed", Level: finding.Info,
 		Summary: "a schema's title or description changed",
 		Message: "%s of %s changed",
 		Doc: `Documentation edits do not change what is valid.

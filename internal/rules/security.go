@@ -5,13 +5,13 @@ import (
 	"strings"
 
 	"github.com/relay-dev/relay/internal/diff"
-	"github.com/relay-dev/relay/internal/report"
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/source"
 )
 
 var (
 	secAdded = def(Rule{
-		ID: "operation-security-added", Level: report.Breaking, Side: Request,
+		ID: "operation-security-added", Level: finding.Breaking, Side: Request,
 		Summary: "authentication is now required on an open operation",
 		Message: "%s now requires authentication (%s)",
 		Doc: `Anonymous clients are now rejected with 401.
@@ -20,7 +20,7 @@ var (
   revision: get: {security: [{api_key: []}]}`,
 	})
 	secRemoved = def(Rule{
-		ID: "operation-security-removed", Level: report.NonBreaking, Side: Request,
+		ID: "operation-security-removed", Level: finding.NonBreaking, Side: Request,
 		Summary: "an operation no longer requires authentication",
 		Message: "%s no longer requires authentication",
 		Doc: `Clients that authenticate are still accepted.
@@ -29,7 +29,7 @@ var (
   revision: get: {security: []}`,
 	})
 	secAltRemoved = def(Rule{
-		ID: "operation-security-alternative-removed", Level: report.Breaking, Side: Request,
+		ID: "operation-security-alternative-removed", Level: finding.Breaking, Side: Request,
 		Summary: "a way to authenticate was removed",
 		Message: "%s no longer accepts authentication with %s",
 		Doc: `Clients that authenticate this way are now rejected.
@@ -38,7 +38,7 @@ var (
   revision: security: [{oauth: [read]}]`,
 	})
 	secAltAdded = def(Rule{
-		ID: "operation-security-alternative-added", Level: report.NonBreaking, Side: Request,
+		ID: "operation-security-alternative-added", Level: finding.NonBreaking, Side: Request,
 		Summary: "a way to authenticate was added",
 		Message: "%s now also accepts authentication with %s",
 		Doc: `An additional alternative; existing clients are unaffected.
@@ -47,7 +47,7 @@ var (
   revision: security: [{oauth: [read]}, {api_key: []}]`,
 	})
 	secScopeAdded = def(Rule{
-		ID: "operation-security-scope-added", Level: report.Breaking, Side: Request,
+		ID: "operation-security-scope-added", Level: finding.Breaking, Side: Request,
 		Summary: "an operation requires an additional scope",
 		Message: "%s now requires scope %s of %s",
 		Doc: `Tokens issued without the new scope are rejected.
@@ -56,7 +56,7 @@ var (
   revision: security: [{oauth: [read, write]}]`,
 	})
 	secScopeRemoved = def(Rule{
-		ID: "operation-security-scope-removed", Level: report.NonBreaking, Side: Request,
+		ID: "operation-security-scope-removed", Level: finding.NonBreaking, Side: Request,
 		Summary: "an operation requires fewer scopes",
 		Message: "%s no longer requires scope %s of %s",
 		Doc: `Tokens with the old scopes still work.

@@ -2,7 +2,7 @@ package rules
 
 import (
 	"github.com/relay-dev/relay/internal/diff"
-	"github.com/relay-dev/relay/internal/report"
+	"github.com/relay-dev/relay/internal/finding"
 )
 
 // Callbacks and webhooks are requests the provider sends to its consumers,
@@ -12,7 +12,7 @@ import (
 // what the request-side presence rules skip for them.
 var (
 	sentBodyRemoved = def(Rule{
-		ID: "callback-body-removed", Level: report.Breaking, Side: Response,
+		ID: "callback-body-removed", Level: finding.Breaking, Side: Response,
 		Summary: "a callback or webhook no longer sends a body",
 		Message: "%s no longer sends a request body",
 		Why:     "the provider sends callbacks, so a body it stops sending is data consumers lose (its request-side mirror, request-body-removed, is only a warning)",
@@ -22,7 +22,7 @@ var (
   revision: webhooks: {petAdopted: {post: {}}}`,
 	})
 	sentBodyAdded = def(Rule{
-		ID: "callback-body-added", Level: report.NonBreaking, Side: Response,
+		ID: "callback-body-added", Level: finding.NonBreaking, Side: Response,
 		Summary: "a callback or webhook now sends a body",
 		Message: "%s now sends a request body",
 		Doc: `Consumers that ignore bodies are unaffected.
@@ -31,7 +31,7 @@ var (
   revision: callbacks: {onEvent: {"{$request.body#/url}": {post: {requestBody: {content: ...}}}}}`,
 	})
 	sentBodyOptional = def(Rule{
-		ID: "callback-body-became-optional", Level: report.Breaking, Side: Response,
+		ID: "callback-body-became-optional", Level: finding.Breaking, Side: Response,
 		Summary: "a callback or webhook body is no longer guaranteed",
 		Message: "the request body %s sends became optional",
 		Why:     "consumers of a callback may have relied on the body always being sent",
@@ -39,7 +39,7 @@ var (
   revision: post: {requestBody: {content: ...}}`,
 	})
 	sentMediaRemoved = def(Rule{
-		ID: "callback-media-type-removed", Level: report.Breaking, Side: Response,
+		ID: "callback-media-type-removed", Level: finding.Breaking, Side: Response,
 		Summary: "a callback or webhook no longer sends a media type",
 		Message: "%s no longer sends media type %s",
 		Doc: `Consumers that parse this content type receive another one.
@@ -48,7 +48,7 @@ var (
   revision: requestBody: {content: {application/json: ...}}`,
 	})
 	sentParamRemoved = def(Rule{
-		ID: "callback-parameter-removed", Level: report.Breaking, Side: Response,
+		ID: "callback-parameter-removed", Level: finding.Breaking, Side: Response,
 		Summary: "a callback or webhook no longer sends a parameter",
 		Message: "%s no longer sends %s parameter %s",
 		Why:     "consumers read what callbacks send; request-parameter-removed is only a warning because providers ignore unknown parameters",
@@ -56,7 +56,7 @@ var (
   revision: parameters: []`,
 	})
 	sentParamAdded = def(Rule{
-		ID: "callback-parameter-added", Level: report.NonBreaking, Side: Response,
+		ID: "callback-parameter-added", Level: finding.NonBreaking, Side: Response,
 		Summary: "a callback or webhook sends a new parameter",
 		Message: "%s now sends %s parameter %s",
 		Doc: `Consumers ignore parameters they do not know.

@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/relay-dev/relay/internal/diff"
-	"github.com/relay-dev/relay/internal/report"
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/source"
 )
 
@@ -13,7 +13,7 @@ import (
 // multipart and form bodies, and response links.
 var (
 	paramStyleChanged = def(Rule{
-		ID: "request-parameter-style-changed", Level: report.Breaking, Side: Request,
+		ID: "request-parameter-style-changed", Level: finding.Breaking, Side: Request,
 		Summary: "how an array or object parameter is serialised (style, explode, collectionFormat) changed",
 		Message: "%s parameter %s is now serialised as %s instead of %s",
 		Doc: `Clients build the query string or path from style and explode: ids=1,2 (form,
@@ -25,7 +25,7 @@ primitive value every style produces the same text.
   revision: {name: ids, in: query, schema: {type: array}}`,
 	})
 	allowReservedRemoved = def(Rule{
-		ID: "request-parameter-allow-reserved-removed", Level: report.Breaking, Side: Request,
+		ID: "request-parameter-allow-reserved-removed", Level: finding.Breaking, Side: Request,
 		Summary: "a query parameter no longer allows reserved characters unencoded",
 		Message: "query parameter %s no longer sets allowReserved",
 		Doc: `Clients that send :/?#[]@!$&'()*+,;= unencoded now send a different value.
@@ -34,7 +34,7 @@ primitive value every style produces the same text.
   revision: {name: redirect, in: query}`,
 	})
 	allowReservedAdded = def(Rule{
-		ID: "request-parameter-allow-reserved-added", Level: report.NonBreaking, Side: Request,
+		ID: "request-parameter-allow-reserved-added", Level: finding.NonBreaking, Side: Request,
 		Summary: "a query parameter now allows reserved characters unencoded",
 		Message: "query parameter %s now sets allowReserved",
 		Doc: `Percent-encoded values are still accepted; clients may now skip the encoding.
@@ -43,7 +43,7 @@ primitive value every style produces the same text.
   revision: {name: redirect, in: query, allowReserved: true}`,
 	})
 	encodingChangedBody = defSided(sidedSpec{
-		id: "body-encoding-changed", req: report.Breaking, resp: report.Breaking,
+		id: "body-encoding-changed", req: finding.Breaking, resp: finding.Breaking,
 		summary: "the encoding of a multipart or form body part changed",
 		message: "encoding of part %s of %s changed from %s to %s",
 		doc: `The encoding object says how each part of a multipart/* or
@@ -55,7 +55,7 @@ with the new one.
   revision: encoding: {avatar: {contentType: image/webp}}`,
 	})
 	linkRemoved = def(Rule{
-		ID: "response-link-removed", Level: report.Warning, Side: Response,
+		ID: "response-link-removed", Level: finding.Warning, Side: Response,
 		Summary: "a response link was removed",
 		Message: "link %s was removed from response %s of %s",
 		Doc: `Links tell clients (and generated SDKs) how to follow up on a response, such as
@@ -66,7 +66,7 @@ code that follows the link loses its way (hence a warning).
   revision: responses: {"201": {}}`,
 	})
 	linkAdded = def(Rule{
-		ID: "response-link-added", Level: report.NonBreaking, Side: Response,
+		ID: "response-link-added", Level: finding.NonBreaking, Side: Response,
 		Summary: "a response link was added",
 		Message: "link %s was added to response %s of %s",
 		Doc: `A new link is additive.

@@ -2,7 +2,7 @@ package rules
 
 import (
 	"github.com/relay-dev/relay/internal/diff"
-	"github.com/relay-dev/relay/internal/report"
+	"github.com/relay-dev/relay/internal/finding"
 )
 
 // sided is a rule family that exists on both sides, with a level each.
@@ -21,12 +21,12 @@ func (s sided) on(side diff.Side) *Rule {
 // sidedSpec describes a family; ID and Message get the side prefix/word.
 type sidedSpec struct {
 	id, summary, message, doc, why string
-	req, resp                      report.Level
+	req, resp                      finding.Level
 }
 
 // defSided registers "request-<id>" and "response-<id>".
 func defSided(s sidedSpec) sided {
-	mk := func(side Side, lvl report.Level) *Rule {
+	mk := func(side Side, lvl finding.Level) *Rule {
 		return def(Rule{
 			ID:      string(side) + "-" + s.id,
 			Level:   lvl,

@@ -2,7 +2,7 @@ package rules
 
 import (
 	"github.com/relay-dev/relay/internal/diff"
-	"github.com/relay-dev/relay/internal/report"
+	"github.com/relay-dev/relay/internal/finding"
 )
 
 // Stability levels of x-stability-level on operations. Changes to draft and
@@ -31,7 +31,7 @@ func stabilities(ops []*diff.OpPair, out map[string]string) {
 
 // applyStability lowers a change's level when every operation it affects is
 // unstable. A change that also reaches one stable operation keeps its level.
-func applyStability(changes []report.Change, res *diff.Result, betaCap report.Level) {
+func applyStability(changes []finding.Change, res *diff.Result, betaCap finding.Level) {
 	levels := map[string]string{}
 	stabilities(res.Operations, levels)
 	if len(levels) == 0 {
@@ -45,8 +45,8 @@ func applyStability(changes []report.Change, res *diff.Result, betaCap report.Le
 		}
 		switch leastStable(ops, levels) {
 		case stabilityDraft, stabilityAlpha:
-			if c.Level.Rank() > report.Info.Rank() {
-				c.Level = report.Info
+			if c.Level.Rank() > finding.Info.Rank() {
+				c.Level = finding.Info
 			}
 		case stabilityBeta:
 			if c.Level.Rank() > betaCap.Rank() {
