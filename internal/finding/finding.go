@@ -86,3 +86,18 @@ func Sort(cs []Change) {
 		return a.Message < b.Message
 	})
 }
+
+// Problem is one way a contract document breaks the specification of its
+// kind (relay contract validate, and the validation step of a diff). It has
+// no level: a problem makes the document invalid, and what that costs is
+// decided by the caller (exit 1 for the revision, a warning for the base).
+type Problem struct {
+	// Pointer is the RFC 6901 pointer of the offending node inside File,
+	// "" for the document root.
+	Pointer string `json:"pointer"`
+	// Message is one sentence, naming the problem without the location.
+	Message string `json:"message"`
+	// Location is where the node is; Line is 0 when the validator gave no
+	// pointer relay could place.
+	Location Location `json:"location"`
+}
