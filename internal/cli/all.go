@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/relay-dev/relay/internal/check"
 	"github.com/relay-dev/relay/internal/config"
 	"github.com/relay-dev/relay/internal/iostreams"
 	"github.com/relay-dev/relay/internal/report"
@@ -58,7 +60,7 @@ type entryResult struct {
 // runAll diffs every manifest entry, at most NumCPU at a time (each holds
 // two parsed documents; more would only add memory), then prints each
 // entry's messages in manifest order and the summary.
-func runAll(opts *DiffOptions) error {
+func runAll(ctx context.Context, opts *DiffOptions) error {
 	cfg, err := opts.config()
 	switch {
 	case err != nil:
@@ -68,14 +70,21 @@ func runAll(opts *DiffOptions) error {
 	case len(cfg.Contracts) == 0:
 		return fmt.Errorf("%s lists no contracts: add a contracts: list for --all", displayPath(cfg.Path))
 	}
-	printNotices(opts.IO, cfg)
+	pol, err := check.NewPolicy(cfg)
+	if err != nil {
+		return err
+	}
+	printNotices(opts.IO, pol)
 	var changed *changeSet
 	if opts.ChangedSince != "" {
 		if changed, err = changedSince(filepath.Dir(cfg.Path), opts.ChangedSince); err != nil {
 			return err
 		}
 	}
-	results := opts.runEntries(cfg, changed)
+	results := opts.runEntries(ctx, cfg, pol, changed)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	for _, r := range results {
 		_, _ = opts.IO.ErrOut.Write(r.stderr.Bytes())
 	}
@@ -86,7 +95,7 @@ func runAll(opts *DiffOptions) error {
 	return overallExit(results)
 }
 
-func (opts *DiffOptions) runEntries(cfg *config.Config, changed *changeSet) []*entryResult {
+func (opts *DiffOptions) runEntries(ctx context.Context, cfg *config.Config, pol *check.Policy, changed *changeSet) []*entryResult {
 	slugs := entrySlugs(cfg.Contracts)
 	results := make([]*entryResult, len(cfg.Contracts))
 	prog := newProgress(opts.IO, len(results))
@@ -96,7 +105,7 @@ func (opts *DiffOptions) runEntries(cfg *config.Config, changed *changeSet) []*e
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			results[i] = opts.runEntry(cfg.Path, ct, slugs[i], changed)
+			results[i] = opts.runEntry(ctx, cfg.Path, pol, ct, slugs[i], changed)
 			prog.step()
 		})
 	}
@@ -105,10 +114,10 @@ func (opts *DiffOptions) runEntries(cfg *config.Config, changed *changeSet) []*e
 	return results
 }
 
-// runEntry diffs one entry with a private copy of the options, streams
-// and configuration: Apply counts matches on the ignore entries, and the
-// entries run concurrently.
-func (opts *DiffOptions) runEntry(cfgPath string, ct *config.Contract, slug string, changed *changeSet) *entryResult {
+// runEntry diffs one entry with a private copy of the options and streams,
+// since the entries run concurrently. They share the compiled policy,
+// which each run only reads.
+func (opts *DiffOptions) runEntry(ctx context.Context, cfgPath string, pol *check.Policy, ct *config.Contract, slug string, changed *changeSet) *entryResult {
 	r := &entryResult{ct: ct, slug: slug}
 	eo := *opts
 	var discard bytes.Buffer // the per-entry outputs all have paths; stdout is for the summary
@@ -125,11 +134,15 @@ func (opts *DiffOptions) runEntry(cfgPath string, ct *config.Contract, slug stri
 	eo.Base = entryBase(ct)
 	r.base = eo.Base
 	eo.Outputs = entryOutputs(opts.Outputs, slug)
-	if changed != nil && !changed.touches(&eo, ct) {
+	if ctx.Err() != nil {
+		r.err = ctx.Err()
+		return r
+	}
+	if changed != nil && !changed.touches(ctx, &eo, ct) {
 		r.unchanged = true
 		return r
 	}
-	r.err = eo.compareAndWrite(cfgPath, r)
+	r.err = eo.compareAndWrite(ctx, pol, r)
 	if r.err != nil {
 		r.err = entryError(cfgPath, ct, r.err)
 		fmt.Fprintln(&r.stderr, "relay: "+oneLine(r.err.Error()))
@@ -137,23 +150,19 @@ func (opts *DiffOptions) runEntry(cfgPath string, ct *config.Contract, slug stri
 	return r
 }
 
-func (opts *DiffOptions) compareAndWrite(cfgPath string, r *entryResult) error {
-	cfg, err := config.Load(cfgPath)
+func (opts *DiffOptions) compareAndWrite(ctx context.Context, pol *check.Policy, r *entryResult) error {
+	c, err := opts.compare(ctx, pol)
 	if err != nil {
 		return err
 	}
-	c, err := opts.compare(cfg)
-	if err != nil {
+	for _, s := range c.Report.StaleIgnores {
+		r.stale = append(r.stale, pol.StaleWarning(s))
+	}
+	rc := &rendering{failOn: c.FailOn, sides: []*check.Loaded{c.Base, c.Revision}}
+	if err := writeOutputs(opts.IO, opts.Outputs, c.Report, rc); err != nil {
 		return err
 	}
-	for _, s := range c.rep.StaleIgnores {
-		r.stale = append(r.stale, config.StaleWarning(cfg.Path, s))
-	}
-	rc := &rendering{failOn: c.failOn, sides: []*loaded{c.base, c.rev}}
-	if err := writeOutputs(opts.IO, opts.Outputs, c.rep, rc); err != nil {
-		return err
-	}
-	r.rep, r.reports = c.rep, opts.Outputs
+	r.rep, r.reports = c.Report, opts.Outputs
 	return nil
 }
 

@@ -22,6 +22,8 @@ var enginePackages = []string{
 	"internal/diff",
 	"internal/rules",
 	"internal/finding",
+	"internal/check",
+	"internal/config",
 	"internal/report",
 	"internal/registry", // subpackages (filestore, registrytest) included
 }

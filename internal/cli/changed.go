@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"path"
 	"path/filepath"
 
@@ -55,17 +56,17 @@ func changedSince(dir, rev string) (*changeSet, error) {
 // through $ref, is in the set. The revision is loaded to learn its files;
 // one that does not load counts as changed, so its error is reported by
 // the diff rather than hidden as "unchanged".
-func (cs *changeSet) touches(eo *DiffOptions, ct *config.Contract) bool {
+func (cs *changeSet) touches(ctx context.Context, eo *DiffOptions, ct *config.Contract) bool {
 	if cs.files[path.Join(cs.prefix, ct.Path)] {
 		return true
 	}
-	rev, err := eo.load(eo.Revision, "revision")
+	rev, err := eo.load(ctx, eo.Revision, "revision")
 	if err != nil {
 		return true
 	}
 	dir := path.Join(cs.prefix, path.Dir(ct.Path))
-	for _, f := range rev.doc.Files {
-		if p, local := rev.doc.Paths[f]; local && cs.files[path.Join(dir, filepath.ToSlash(p))] {
+	for _, f := range rev.Doc.Files {
+		if p, local := rev.Doc.Paths[f]; local && cs.files[path.Join(dir, filepath.ToSlash(p))] {
 			return true
 		}
 	}

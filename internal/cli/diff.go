@@ -1,18 +1,18 @@
 package cli
 
 import (
+	"context"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/relay-dev/relay/internal/config"
+	"github.com/relay-dev/relay/internal/check"
 	"github.com/relay-dev/relay/internal/diff"
 	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/iostreams"
 	"github.com/relay-dev/relay/internal/load"
 	"github.com/relay-dev/relay/internal/registry"
 	"github.com/relay-dev/relay/internal/report"
-	"github.com/relay-dev/relay/internal/rules"
 )
 
 // DiffOptions holds `relay contract diff`'s validated inputs.
@@ -57,6 +57,9 @@ type DiffOptions struct {
 	// registryBase is a registry version already fetched (publish has the
 	// active version in hand): the base is read from it, not fetched again.
 	registryBase *registry.Version
+	// revisionLoaded is a revision already loaded (publish has read it to
+	// store its files): it is compared as is, not loaded again.
+	revisionLoaded *check.Loaded
 }
 
 // diffFlags are the raw flag values, checked by (*diffFlags).options.
@@ -121,7 +124,7 @@ func newCmdDiff(ios *iostreams.IOStreams, runF func(*DiffOptions) error) *cobra.
 			if runF != nil {
 				return runF(opts)
 			}
-			return runDiff(opts)
+			return runDiff(cmd.Context(), opts)
 		}),
 	}
 	fl := cmd.Flags()
@@ -202,70 +205,52 @@ func parseSchemaRole(s string) (diff.SchemaRole, error) {
 	return "", usageErrorf("--schema-role must be input or output, not %q", s)
 }
 
-// runDiff is the pipeline: load base, load revision, match, classify,
-// report. --all runs it once per manifest entry instead.
-func runDiff(opts *DiffOptions) error {
+// runDiff reads the policy, runs the compare pipeline (package check) and
+// writes the reports. --all runs the pipeline once per manifest entry.
+func runDiff(ctx context.Context, opts *DiffOptions) error {
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
 	if opts.All {
-		return runAll(opts)
+		return runAll(ctx, opts)
 	}
-	cfg, err := opts.config()
+	pol, err := opts.policy()
 	if err != nil {
 		return err
 	}
-	printNotices(opts.IO, cfg)
-	c, err := opts.compare(cfg)
+	printNotices(opts.IO, pol)
+	c, err := opts.compare(ctx, pol)
 	if err != nil {
 		return err
 	}
-	printStale(opts.IO, cfg, c.rep.StaleIgnores)
-	if err := opts.writeReports(c.rep, c.failOn, c.base, c.rev); err != nil {
+	printStale(opts.IO, pol, c.Report.StaleIgnores)
+	if err := opts.writeReports(c.Report, c.FailOn, c.Base, c.Revision); err != nil {
 		return err
 	}
-	if c.rep.Summary.ExitCode != report.ExitOK {
-		return &verdictError{code: c.rep.Summary.ExitCode}
+	if c.Report.Summary.ExitCode != report.ExitOK {
+		return &verdictError{code: c.Report.Summary.ExitCode}
 	}
 	return nil
 }
 
-// comparison is one finished diff, ready to render.
-type comparison struct {
-	rep       *report.Report
-	failOn    finding.Level
-	base, rev *loaded
-}
-
-// compare loads both sides, diffs, classifies and applies the policy; it
-// writes nothing but the baseline, so --all can run it concurrently. The
-// base is loaded first so that a broken base is reported as such and never
-// mistaken for an empty contract.
-func (opts *DiffOptions) compare(cfg *config.Config) (*comparison, error) {
-	base, err := opts.load(opts.Base, "base")
+// compare runs the pipeline on the two sides and writes the baseline when
+// asked; it writes nothing else, so --all can run it concurrently.
+func (opts *DiffOptions) compare(ctx context.Context, pol *check.Policy) (*check.Result, error) {
+	in := check.Input{
+		Base:     check.Side{Open: opts.opener(opts.Base, "base")},
+		Revision: check.Side{Open: opts.opener(opts.Revision, "revision"), Loaded: opts.revisionLoaded},
+		Kind:     opts.Kind, AllowRemoteRefs: opts.AllowRemoteRefs, Match: opts.Match, Policy: pol,
+		FailOn: opts.FailOn, FailOnSet: opts.FailOnSet, Function: opts.Function,
+		Tool: report.Tool{Name: "relay", Version: Version()}, Now: opts.Now,
+	}
+	res, err := check.Run(ctx, in)
 	if err != nil {
 		return nil, err
 	}
-	rev, err := opts.load(opts.Revision, "revision")
-	if err != nil {
-		return nil, err
-	}
-	res, err := diff.Compare(base.doc, rev.doc, opts.Match)
-	if err != nil {
-		return nil, err
-	}
-	changes := rules.Classify(res, cfg.RulesOptions(opts.Now))
 	if opts.WriteBaseline != "" {
-		if err := writeBaseline(opts.WriteBaseline, changes, opts.Now); err != nil {
+		if err := writeBaseline(opts.WriteBaseline, res.Classified, opts.Now); err != nil {
 			return nil, err
 		}
 	}
-	changes, stale, failOn, err := opts.applyPolicy(cfg, changes)
-	if err != nil {
-		return nil, err
-	}
-	rep := report.New(report.Tool{Name: "relay", Version: Version()}, base.side(), rev.side(), changes, failOn)
-	rep.Function = opts.Function
-	rep.StaleIgnores = stale
-	return &comparison{rep: rep, failOn: failOn, base: base, rev: rev}, nil
+	return res, nil
 }

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/relay-dev/relay/internal/check"
 	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/iostreams"
 	"github.com/relay-dev/relay/internal/report"
@@ -101,14 +102,14 @@ func checkDestinations(outs []output) error {
 // rendering is what the renderers need besides the report itself.
 type rendering struct {
 	failOn finding.Level
-	sides  []*loaded
+	sides  []*check.Loaded
 	// sources is filled on first use: only the html format shows snippets,
 	// and reading the contracts again is wasted work for the others.
 	sources map[string][]byte
 }
 
 // writeReports writes every --format, then the GitHub Actions job summary.
-func (opts *DiffOptions) writeReports(rep *report.Report, failOn finding.Level, sides ...*loaded) error {
+func (opts *DiffOptions) writeReports(rep *report.Report, failOn finding.Level, sides ...*check.Loaded) error {
 	if err := writeOutputs(opts.IO, opts.Outputs, rep, &rendering{failOn: failOn, sides: sides}); err != nil {
 		return err
 	}
@@ -163,19 +164,19 @@ func (rc *rendering) options(ios *iostreams.IOStreams, o output) report.Options 
 // files are read again through the file system they were loaded from: a
 // git base shows that commit's text, not today's file. A file that cannot
 // be read again (or was fetched over http) is shown without a snippet.
-func sourcesOf(sides []*loaded) map[string][]byte {
+func sourcesOf(sides []*check.Loaded) map[string][]byte {
 	out := map[string][]byte{}
 	for _, s := range sides {
-		if s == nil || s.doc == nil {
+		if s == nil || s.Doc == nil {
 			continue
 		}
-		for _, f := range s.doc.Files {
-			p, local := s.doc.Paths[f]
+		for _, f := range s.Doc.Files {
+			p, local := s.Doc.Paths[f]
 			switch {
-			case f == s.doc.Main && s.data != nil:
-				out[f.Path] = s.data
-			case local && s.fsys != nil:
-				if b, err := fs.ReadFile(s.fsys, p); err == nil {
+			case f == s.Doc.Main && s.Options.Data != nil:
+				out[f.Path] = s.Options.Data
+			case local && s.Options.FS != nil:
+				if b, err := fs.ReadFile(s.Options.FS, p); err == nil {
 					out[f.Path] = b
 				}
 			}

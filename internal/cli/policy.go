@@ -6,49 +6,42 @@ import (
 	"os"
 	"time"
 
+	"github.com/relay-dev/relay/internal/check"
 	"github.com/relay-dev/relay/internal/config"
 	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/iostreams"
 	"github.com/relay-dev/relay/internal/report"
 )
 
-// applyPolicy applies ignores and severity overrides and settles the fail
-// threshold: an explicit --fail-on beats the file's fail-on. It prints
-// nothing: --all runs it concurrently and decides what to say once.
-func (opts *DiffOptions) applyPolicy(cfg *config.Config, changes []finding.Change) ([]finding.Change, []report.StaleIgnore, finding.Level, error) {
-	failOn := opts.FailOn
-	if cfg != nil && cfg.FailOn != "" && !opts.FailOnSet {
-		failOn = cfg.FailOn
-	}
-	kept, stale, err := cfg.Apply(changes, opts.Now)
-	if err != nil {
-		return nil, nil, "", err
-	}
-	return kept, stale, failOn, nil
-}
-
-// printNotices writes the configuration's notices (retired rule IDs) to stderr.
-func printNotices(ios *iostreams.IOStreams, cfg *config.Config) {
-	if cfg == nil {
-		return
-	}
-	for _, n := range cfg.Notices {
+// printNotices writes the policy's notices (retired rule IDs) to stderr.
+func printNotices(ios *iostreams.IOStreams, pol *check.Policy) {
+	for _, n := range pol.Notices {
 		fmt.Fprintln(ios.ErrOut, "relay: "+n)
 	}
 }
 
 // printStale warns about ignores that matched nothing.
-func printStale(ios *iostreams.IOStreams, cfg *config.Config, stale []report.StaleIgnore) {
+func printStale(ios *iostreams.IOStreams, pol *check.Policy, stale []report.StaleIgnore) {
 	for _, s := range stale {
-		fmt.Fprintln(ios.ErrOut, config.StaleWarning(cfg.Path, s))
+		fmt.Fprintln(ios.ErrOut, pol.StaleWarning(s))
 	}
 }
 
 // config loads .relay.yaml (explicit --config, else the nearest one up
-// from the working directory), or returns nil when there is none. It runs
-// before the contracts are loaded: a broken policy is reported as such.
+// from the working directory), or returns nil when there is none.
 func (opts *DiffOptions) config() (*config.Config, error) {
 	return loadConfig(opts.ConfigPath)
+}
+
+// policy loads .relay.yaml and compiles its diff policy against the rule
+// catalog. It runs before the contracts are loaded: a broken policy is
+// reported as such.
+func (opts *DiffOptions) policy() (*check.Policy, error) {
+	cfg, err := opts.config()
+	if err != nil {
+		return nil, err
+	}
+	return check.NewPolicy(cfg)
 }
 
 // loadConfig loads the explicit path, else .relay.yaml found from the

@@ -14,6 +14,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/relay-dev/relay/internal/check"
 	"github.com/relay-dev/relay/internal/load"
 	"github.com/relay-dev/relay/internal/registry"
 	"github.com/relay-dev/relay/internal/registry/filestore"
@@ -125,10 +126,10 @@ func (o *DiffOptions) registryVersion(ctx context.Context, s sideSpec) (registry
 
 // registryOptions loads a registry version's bundle from memory; $refs
 // between its files resolve as they did when it was published.
-func (o *DiffOptions) registryOptions(s sideSpec) (load.Options, error) {
+func (o *DiffOptions) registryOptions(ctx context.Context, s sideSpec) (load.Options, error) {
 	v := o.registryBase
 	if v == nil {
-		got, err := o.registryVersion(context.Background(), s)
+		got, err := o.registryVersion(ctx, s)
 		if err != nil {
 			return load.Options{}, err
 		}
@@ -174,23 +175,23 @@ func (i bundleInfo) Sys() any           { return nil }
 
 // readBundle collects the exact bytes of a loaded contract and every file
 // it $refs, keyed by their paths relative to the contract's directory.
-func readBundle(l *loaded) (files map[string][]byte, main string, err error) {
-	if l.fsys == nil {
+func readBundle(l *check.Loaded) (files map[string][]byte, main string, err error) {
+	if l.Options.FS == nil || l.Options.Data != nil {
 		return nil, "", errors.New("a contract read from standard input cannot be published: give its path")
 	}
-	if len(l.doc.Remote) > 0 {
+	if len(l.Doc.Remote) > 0 {
 		return nil, "", errors.New("a contract with remote $refs cannot be published: the registry stores exact local bytes")
 	}
 	files = map[string][]byte{}
-	for _, f := range l.doc.Files {
-		p := l.doc.Paths[f]
-		data, err := fs.ReadFile(l.fsys, p)
+	for _, f := range l.Doc.Files {
+		p := l.Doc.Paths[f]
+		data, err := fs.ReadFile(l.Options.FS, p)
 		if err != nil {
 			return nil, "", fmt.Errorf("cannot read %s for publishing: %w", p, err)
 		}
 		files[p] = data
 	}
-	return files, l.doc.Paths[l.doc.Main], nil
+	return files, l.Doc.Paths[l.Doc.Main], nil
 }
 
 // gitUser is the default author: git's user.name, then $USER.

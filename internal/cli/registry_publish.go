@@ -57,7 +57,7 @@ func runPublish(ro *RegistryOptions, f *publishFlags) error {
 	if opts.Kind, err = parseKind(f.kind); err != nil {
 		return err
 	}
-	rev, err := opts.load(opts.Revision, "revision")
+	rev, err := opts.load(ctx, opts.Revision, "revision")
 	if err != nil {
 		return err
 	}
@@ -74,17 +74,18 @@ func runPublish(ro *RegistryOptions, f *publishFlags) error {
 	if err != nil && !registry.IsNotFound(err) {
 		return err
 	}
-	req := registry.PublishRequest{Function: f.function, Kind: string(rev.doc.Kind), Main: main, Files: files,
+	req := registry.PublishRequest{Function: f.function, Kind: string(rev.Doc.Kind), Main: main, Files: files,
 		Author: f.author}
 	if req.Author == "" {
 		req.Author = gitUser(ro.Getenv)
 	}
 	if active.Version != "" {
-		if req.Diff, err = publishDiff(opts, active); err != nil {
+		opts.revisionLoaded = rev
+		if req.Diff, err = publishDiff(ctx, opts, active); err != nil {
 			return err
 		}
 	}
-	if req.Version, err = chooseVersion(f.version, active, req.Diff, rev.doc.APIVersion); err != nil {
+	if req.Version, err = chooseVersion(f.version, active, req.Diff, rev.Doc.APIVersion); err != nil {
 		return err
 	}
 	v, err := store.Publish(ctx, req)
@@ -98,19 +99,19 @@ func runPublish(ro *RegistryOptions, f *publishFlags) error {
 
 // publishDiff compares the contract with the active version through the
 // same engine and policy as `relay contract diff`.
-func publishDiff(opts *DiffOptions, active registry.Version) (*registry.DiffSummary, error) {
+func publishDiff(ctx context.Context, opts *DiffOptions, active registry.Version) (*registry.DiffSummary, error) {
 	opts.Base = sideSpec{Kind: sideRegistry, Raw: "registry:" + active.Ref()}
 	opts.registryBase = &active
 	opts.Now = time.Now()
-	cfg, err := opts.config()
+	pol, err := opts.policy()
 	if err != nil {
 		return nil, err
 	}
-	c, err := opts.compare(cfg)
+	c, err := opts.compare(ctx, pol)
 	if err != nil {
 		return nil, err
 	}
-	s := c.rep.Summary
+	s := c.Report.Summary
 	return &registry.DiffSummary{Base: active.Version, Verdict: s.Verdict, Breaking: s.Breaking, Warning: s.Warning,
 		NonBreaking: s.NonBreaking, Info: s.Info}, nil
 }

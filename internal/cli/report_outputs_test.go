@@ -7,6 +7,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/relay-dev/relay/internal/check"
 	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/load"
 	"github.com/relay-dev/relay/internal/report"
@@ -64,9 +65,9 @@ func TestSourcesOfKeysByDisplayPath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := sourcesOf([]*loaded{
-		{doc: doc, display: "specs/api.yaml", fsys: fsys},
-		{doc: stdinDoc, display: "-", fsys: fsys, data: stdin},
+	got := sourcesOf([]*check.Loaded{
+		{Doc: doc, Options: load.Options{FS: fsys, Display: "specs/api.yaml"}},
+		{Doc: stdinDoc, Options: load.Options{FS: fsys, Display: "-", Data: stdin}},
 	})
 	want := map[string]string{"specs/api.yaml": api, "specs/schemas/pet.yaml": pet, "-": string(stdin), "schemas/pet.yaml": pet}
 	if len(got) != len(want) {

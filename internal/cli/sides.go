@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -10,10 +11,9 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/relay-dev/relay/internal/check"
 	"github.com/relay-dev/relay/internal/iostreams"
 	"github.com/relay-dev/relay/internal/load"
-	"github.com/relay-dev/relay/internal/report"
-	"github.com/relay-dev/relay/internal/source"
 )
 
 // sideKind says where one side of a diff is read from.
@@ -148,54 +148,35 @@ func parseRevisionSpec(s string) (sideSpec, error) {
 	return sideSpec{Kind: sideFile, Path: s, Raw: s}, nil
 }
 
-// loaded is one side after loading.
-type loaded struct {
-	doc     *load.Document
-	display string
-	// fsys and data are what the loader read from; the html report reads
-	// the files again through them for its snippets.
-	fsys fs.FS
-	data []byte
-}
-
-func (l *loaded) side() report.Side {
-	return report.Side{Source: l.display, Version: l.doc.APIVersion, SHA256: l.doc.SHA256}
-}
-
-// load reads one side. role is "base" or "revision", for messages.
-func (o *DiffOptions) load(s sideSpec, role string) (*loaded, error) {
-	var lo load.Options
-	var err error
-	switch s.Kind {
-	case sideFile:
-		lo, err = fileLoadOptions(s.Path, role)
-	case sideStdin:
-		lo, err = stdinLoadOptions(o.IO, role)
-	case sideGit:
-		lo, err = gitLoadOptions(s, o.Revision)
-	case sideRegistry:
-		lo, err = o.registryOptions(s)
+// opener returns how check.Run finds one side. role is "base" or
+// "revision", for messages.
+func (o *DiffOptions) opener(s sideSpec, role string) func(context.Context) (load.Options, error) {
+	return func(ctx context.Context) (load.Options, error) {
+		switch s.Kind {
+		case sideStdin:
+			return stdinLoadOptions(ctx, o.IO, role)
+		case sideGit:
+			return gitLoadOptions(s, o.Revision)
+		case sideRegistry:
+			return o.registryOptions(ctx, s)
+		}
+		return fileLoadOptions(s.Path, role)
 	}
+}
+
+// load reads one side on its own (publish and --changed-since need the
+// revision's files before any comparison).
+func (o *DiffOptions) load(ctx context.Context, s sideSpec, role string) (*check.Loaded, error) {
+	lo, err := o.opener(s, role)(ctx)
 	if err != nil {
 		return nil, err
 	}
-	lo.Kind = o.Kind
-	lo.AllowRemoteRefs = o.AllowRemoteRefs
+	lo.Kind, lo.AllowRemoteRefs = o.Kind, o.AllowRemoteRefs
 	doc, err := load.Load(lo)
 	if err != nil {
-		return nil, loadError(err, role, lo.Display)
+		return nil, check.LoadError(err, role, lo.Display)
 	}
-	return &loaded{doc: doc, display: lo.Display, fsys: lo.FS, data: lo.Data}, nil
-}
-
-// loadError makes sure the message names the side that failed. Errors in
-// the document itself already start with its file:line.
-func loadError(err error, role, display string) error {
-	var se *source.Error
-	if errors.As(err, &se) || strings.Contains(err.Error(), display) {
-		return err
-	}
-	return fmt.Errorf("cannot load the %s contract %s: %w", role, display, err)
+	return &check.Loaded{Doc: doc, Options: lo}, nil
 }
 
 // fileLoadOptions roots the loader at the file's directory, which is what
@@ -234,8 +215,8 @@ const maxStdinBytes = 256 << 20
 
 // stdinLoadOptions reads standard input; $refs resolve against the working
 // directory.
-func stdinLoadOptions(ios *iostreams.IOStreams, role string) (load.Options, error) {
-	data, err := io.ReadAll(io.LimitReader(ios.In, maxStdinBytes+1))
+func stdinLoadOptions(ctx context.Context, ios *iostreams.IOStreams, role string) (load.Options, error) {
+	data, err := readAllContext(ctx, io.LimitReader(ios.In, maxStdinBytes+1))
 	if err != nil {
 		return load.Options{}, fmt.Errorf("cannot read the %s contract from standard input: %w", role, err)
 	}
@@ -257,4 +238,25 @@ func pathErrCause(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// readAllContext is io.ReadAll that gives up when ctx is cancelled: a
+// terminal on stdin never reaches EOF by itself, and Ctrl-C must still
+// stop relay. The abandoned read ends with the process.
+func readAllContext(ctx context.Context, r io.Reader) ([]byte, error) {
+	type result struct {
+		data []byte
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		data, err := io.ReadAll(r)
+		done <- result{data, err}
+	}()
+	select {
+	case res := <-done:
+		return res.data, res.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }

@@ -1,7 +1,10 @@
 // Package config reads .relay.yaml — the contract manifest, ignores,
-// severity overrides and the fail threshold (contracts/config.schema.json) — and applies that policy
-// to classified changes. It keeps positions so a bad or expired entry is
-// reported at its file:line.
+// severity overrides, the fail threshold and notification settings
+// (contracts/config.schema.json) — into plain data. It checks the file's
+// shape and keeps positions, so a bad entry is reported at its file:line,
+// but it knows nothing of the rule catalog: the compare pipeline (package
+// check) resolves rule IDs and applies the policy, so a command that only
+// reads the notify: section never fails on a diff-policy entry.
 package config
 
 import (
@@ -10,15 +13,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/relay-dev/relay/internal/diff"
 	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/load"
-	"github.com/relay-dev/relay/internal/rules"
 	"github.com/relay-dev/relay/internal/source"
 )
 
@@ -31,52 +31,16 @@ type Config struct {
 	// Contracts is the manifest (contracts:) that --all walks, in file order.
 	Contracts []*Contract
 	// Notify is where registry decisions are announced; nil when not set.
-	Notify   *Notify
-	Ignores  []*Ignore
-	Severity map[string]finding.Level
+	Notify  *Notify
+	Ignores []*Ignore
+	// Severity lists the severity: overrides in file order.
+	Severity []*Severity
 	FailOn   finding.Level // "" when not set
 	// BetaLevel caps changes to x-stability-level: beta operations
 	// (stability.beta); "" leaves the default (warning).
 	BetaLevel finding.Level
 	// MinDeprecationDays is deprecation.min-days; 0 when not set.
 	MinDeprecationDays int
-	// Notices are things the user should fix but that do not stop the run,
-	// such as an entry naming a retired rule ID, each with its file:line.
-	Notices []string
-}
-
-// resolveRule maps a rule ID to today's catalog IDs; a variable so tests
-// can retire a rule without touching the real catalog.
-var resolveRule = rules.Resolve
-
-// resolve checks a rule ID named at pos. A retired ID stands for its
-// replacements and leaves a notice; an unknown one is an error.
-func (c *Config) resolve(id, what string, pos source.Pos) ([]string, error) {
-	ids, old := resolveRule(id)
-	if old == nil {
-		if ids == nil {
-			return nil, source.Errorf(pos, "%s names unknown rule %q", what, source.Truncate(id, 80))
-		}
-		return ids, nil
-	}
-	msg := fmt.Sprintf("%s: rule %s was retired in relay %s (%s)", pos, id, old.Since, old.Reason)
-	if len(ids) > 0 {
-		msg += "; this entry now applies to " + strings.Join(ids, ", ") + ": name them instead"
-	} else {
-		msg += "; this entry no longer matches anything: remove it"
-	}
-	c.Notices = append(c.Notices, msg)
-	return ids, nil
-}
-
-// RulesOptions returns the classification settings the file makes; a nil
-// configuration makes none.
-func (c *Config) RulesOptions(now time.Time) rules.Options {
-	opts := rules.Options{Now: now}
-	if c != nil {
-		opts.BetaLevel, opts.MinDeprecationDays = c.BetaLevel, c.MinDeprecationDays
-	}
-	return opts
 }
 
 // Ignore is one entry of the ignore list.
@@ -87,9 +51,13 @@ type Ignore struct {
 	Reason    string
 	Until     time.Time // zero when absent
 	Pos       source.Pos
-	opRe, ptr *regexp.Regexp
-	rules     []string // the catalog IDs Rule stands for (a retired ID maps to its replacements)
-	matched   int
+}
+
+// Severity is one severity: entry, an override of a rule's level.
+type Severity struct {
+	Rule  string
+	Level finding.Level
+	Pos   source.Pos // the key's position
 }
 
 // Find returns the path of .relay.yaml in dir or its nearest parent, or "".
@@ -116,6 +84,11 @@ func Load(path string) (*Config, error) {
 		}
 		return nil, fmt.Errorf("%s: cannot read the configuration file: %w", path, err)
 	}
+	return Parse(path, data)
+}
+
+// Parse reads a configuration from data; path names it in messages.
+func Parse(path string, data []byte) (*Config, error) {
 	f, err := load.ParseFile(path, data)
 	if err != nil {
 		return nil, err
@@ -128,7 +101,7 @@ func parse(f *source.File) (*Config, error) {
 	if root.Kind != source.Object {
 		return nil, source.Errorf(root.ValuePos(), "the configuration must be a mapping")
 	}
-	c := &Config{Path: f.Path, Severity: map[string]finding.Level{}}
+	c := &Config{Path: f.Path}
 	for _, m := range root.Children {
 		var err error
 		switch m.Key {
@@ -207,17 +180,11 @@ func (c *Config) parseSeverity(n *source.Node) error {
 		return source.Errorf(n.ValuePos(), "severity must be a mapping of rule ID to level")
 	}
 	for _, m := range n.Children {
-		ids, err := c.resolve(m.Key, "severity", m.Pos())
-		if err != nil {
-			return err
-		}
 		lvl, err := finding.ParseLevel(m.Value)
 		if err != nil || m.Kind != source.String {
 			return source.Errorf(m.ValuePos(), "severity of %s must be breaking, warning, non-breaking or info", m.Key)
 		}
-		for _, id := range ids {
-			c.Severity[id] = lvl
-		}
+		c.Severity = append(c.Severity, &Severity{Rule: m.Key, Level: lvl, Pos: m.Pos()})
 	}
 	return nil
 }
@@ -230,11 +197,6 @@ func (c *Config) parseIgnores(n *source.Node) error {
 		ig, err := parseIgnore(item)
 		if err != nil {
 			return err
-		}
-		if ig.Rule != "*" {
-			if ig.rules, err = c.resolve(ig.Rule, "ignore entry", ig.Pos); err != nil {
-				return err
-			}
 		}
 		c.Ignores = append(c.Ignores, ig)
 	}
@@ -279,7 +241,6 @@ func (ig *Ignore) validate() error {
 	case ig.Reason == "":
 		return source.Errorf(ig.Pos, "ignore entry for %s needs a reason", ig.Rule)
 	}
-	ig.opRe, ig.ptr = diff.CompileGlob(ig.Operation), diff.CompileGlob(ig.Pointer)
 	return nil
 }
 
