@@ -10,7 +10,9 @@
 package cli
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -22,9 +24,24 @@ import (
 const issuesURL = "https://github.com/relay-dev/relay/issues"
 
 // Main runs relay with args (without the program name) and returns the
-// process exit code. It never panics and never calls os.Exit.
+// process exit code. It never panics and never calls os.Exit. SIGINT and
+// SIGTERM cancel the context every command runs under: the command stops
+// cleanly and Main returns 130.
 func Main(args []string, ios *iostreams.IOStreams) int {
-	return execute(func() *cobra.Command { return newRootCmd(ios) }, args, ios)
+	ctx, stop := signalContext()
+	defer stop()
+	return Run(ctx, args, ios)
+}
+
+// Run is Main under a context of the caller's.
+func Run(ctx context.Context, args []string, ios *iostreams.IOStreams) int {
+	code := runInterruptible(ctx, interruptGrace, func() int {
+		return execute(ctx, func() *cobra.Command { return newRootCmd(ios) }, args, ios)
+	})
+	if code == exitInterrupted {
+		_, _ = io.WriteString(ios.ErrOut, "relay: interrupted; no report was written for the unfinished work\n")
+	}
+	return code
 }
 
 // newRootCmd builds the whole command tree.

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -84,7 +85,7 @@ func exitCode(err error) int {
 // is a bug: it becomes exit 70 with a request to report it, and a stack
 // trace only when RELAY_DEBUG=1 (users paste the message; maintainers ask
 // for the trace).
-func execute(build func() *cobra.Command, args []string, ios *iostreams.IOStreams) (code int) {
+func execute(ctx context.Context, build func() *cobra.Command, args []string, ios *iostreams.IOStreams) (code int) {
 	defer func() {
 		if v := recover(); v != nil {
 			code = reportPanic(ios.ErrOut, v, os.Getenv("RELAY_DEBUG") == "1")
@@ -92,8 +93,14 @@ func execute(build func() *cobra.Command, args []string, ios *iostreams.IOStream
 	}()
 	root := build()
 	root.SetArgs(args)
-	cmd, err := root.ExecuteC()
+	cmd, err := root.ExecuteContextC(ctx)
 	code = exitCode(err)
+	if ctx.Err() != nil && code == exitInput {
+		// Interrupted: whatever failed, failed because the work was cut
+		// short ("context canceled", a killed git), which is not the
+		// user's input's fault.
+		return exitInterrupted
+	}
 	if code == exitUsage || code == exitInput {
 		printError(ios.ErrOut, cmd, err, code == exitUsage)
 	}

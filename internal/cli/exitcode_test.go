@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -63,7 +64,7 @@ func runRoot(t *testing.T, runF func(*DiffOptions) error, args ...string) (int, 
 	build := func() *cobra.Command {
 		return rootWith(ios, newCmdContract(ios, runF), newCmdVersion(ios, nil), newHelpTopicExitCodes())
 	}
-	code := execute(build, args, ios)
+	code := execute(context.Background(), build, args, ios)
 	return code, out.String(), errOut.String()
 }
 
@@ -113,7 +114,7 @@ func TestPanicIsInternalError(t *testing.T) {
 	}
 
 	ios, _, _, errOut2 := testIO()
-	if code := execute(func() *cobra.Command { panic("bad tree") }, nil, ios); code != 70 || !strings.Contains(errOut2.String(), "internal error: bad tree") {
+	if code := execute(context.Background(), func() *cobra.Command { panic("bad tree") }, nil, ios); code != 70 || !strings.Contains(errOut2.String(), "internal error: bad tree") {
 		t.Errorf("panic while building the tree: exit %d, stderr %q", code, errOut2)
 	}
 
@@ -127,7 +128,7 @@ func TestPanicIsInternalError(t *testing.T) {
 // TestExitCodesHelpCoversEveryCode keeps `relay help exit-codes` in step
 // with the codes the program can actually return.
 func TestExitCodesHelpCoversEveryCode(t *testing.T) {
-	for _, code := range []int{report.ExitOK, report.ExitNonBreaking, report.ExitBreaking, exitInput, exitUsage, exitInternal} {
+	for _, code := range []int{report.ExitOK, report.ExitNonBreaking, report.ExitBreaking, exitInput, exitUsage, exitInternal, exitInterrupted} {
 		if !strings.Contains(exitCodesHelp, fmt.Sprintf("\n%4d  ", code)) {
 			t.Errorf("exit code %d is missing from relay help exit-codes", code)
 		}

@@ -16,6 +16,8 @@ const exitCodesHelp = `relay contract diff exits with one of these codes:
       bad or expired config; the message names file:line and the problem
    2  usage error (bad flags or arguments)
   70  internal error: a bug in relay; please report it
+ 130  interrupted (SIGINT or SIGTERM): stopped cleanly, no half-written
+      report
 
 Codes 0, 10 and 20 are verdicts, not failures: a CI step that only wants to
 block on breaking changes fails on 20 and on 1, 2 and 70.`

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"context"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 )
@@ -81,5 +83,21 @@ func TestResolveSides(t *testing.T) {
 				t.Errorf("got base %+v, revision %+v\nwant base %+v, revision %+v", base, rev, tt.wantBase, tt.wantRev)
 			}
 		})
+	}
+}
+
+// TestReadAllContextGivesUpOnCancel: a read that never ends (a terminal on
+// stdin) returns the context's error once it is cancelled.
+func TestReadAllContextGivesUpOnCancel(t *testing.T) {
+	pr, pw := io.Pipe()
+	defer func() { _ = pw.Close() }()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := readAllContext(ctx, pr); !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+	data, err := readAllContext(context.Background(), strings.NewReader("openapi: 3.0.3\n"))
+	if err != nil || string(data) != "openapi: 3.0.3\n" {
+		t.Fatalf("got %q, %v", data, err)
 	}
 }
