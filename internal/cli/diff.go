@@ -133,7 +133,7 @@ func newCmdDiff(ios *iostreams.IOStreams, runF func(*DiffOptions) error) *cobra.
 	fl.StringArrayVar(&f.formats, "format", nil, "report format `F[=PATH]`, repeatable: "+formatList()+" (default text)")
 	fl.StringVar(&f.output, "output", "", "write the one format without =PATH to `PATH` instead of standard output")
 	fl.StringVar(&f.failOn, "fail-on", string(finding.Breaking), "lowest level that exits 20: breaking or warning")
-	fl.StringVar(&f.kind, "kind", "", "contract `KIND` for documents without a marker: openapi, swagger, jsonschema, function, asyncapi")
+	fl.StringVar(&f.kind, "kind", "", "contract `KIND` for documents without a marker: "+load.KindList())
 	fl.StringVar(&f.schemaRole, "schema-role", string(diff.RoleInput), "for a bare JSON Schema, what it validates: `ROLE` = input (data others send) or output (data it emits)")
 	fl.BoolVar(&f.allowRemoteRefs, "allow-remote-refs", false, "allow $ref to http(s) URLs")
 	fl.StringVar(&f.match.MatchPath, "match-path", "", "compare only operations whose path matches `GLOB` (* within a segment, ** across)")
@@ -187,11 +187,10 @@ func parseFailOn(s string) (finding.Level, error) {
 }
 
 func parseKind(s string) (load.Kind, error) {
-	switch k := load.Kind(s); k {
-	case "", load.OpenAPI, load.Swagger, load.JSONSchema, load.Function, load.AsyncAPI:
+	if k := load.Kind(s); k == "" || k.Known() {
 		return k, nil
 	}
-	return "", usageErrorf("--kind must be openapi, swagger, jsonschema, function or asyncapi, not %q", s)
+	return "", usageErrorf("--kind must be %s, not %q", load.KindChoice(), s)
 }
 
 func parseSchemaRole(s string) (diff.SchemaRole, error) {

@@ -105,21 +105,24 @@ func Kinds() []Kind {
 	return out
 }
 
-// KindNames lists the kinds' names, for flag help and schema enums.
-func KindNames() []string {
+// KindList lists the kinds for flag help: "openapi, swagger, jsonschema,
+// function, asyncapi".
+func KindList() string { return strings.Join(kindNames(), ", ") }
+
+// KindChoice offers the kinds in an error message: "openapi, swagger,
+// jsonschema, function or asyncapi".
+func KindChoice() string {
+	names := kindNames()
+	last := len(names) - 1
+	return strings.Join(names[:last], ", ") + " or " + names[last]
+}
+
+func kindNames() []string {
 	out := make([]string, len(kinds))
 	for i := range kinds {
 		out[i] = string(kinds[i].kind)
 	}
 	return out
-}
-
-// KindChoice offers the kinds in an error message: "openapi, swagger,
-// jsonschema, function or asyncapi".
-func KindChoice() string {
-	names := KindNames()
-	last := len(names) - 1
-	return strings.Join(names[:last], ", ") + " or " + names[last]
 }
 
 // Known reports whether k is one of the contract kinds.

@@ -56,8 +56,8 @@ func TestConfigSchemaKinds(t *testing.T) {
 		} `json:"properties"`
 	}
 	require.NoError(t, json.Unmarshal(data, &schema))
-	want, _ := json.Marshal(KindNames())
-	assert.Equal(t, KindNames(), schema.Properties.Contracts.Items.Properties.Kind.Enum,
+	want, _ := json.Marshal(kindNames())
+	assert.Equal(t, kindNames(), schema.Properties.Contracts.Items.Properties.Kind.Enum,
 		"contracts/config.schema.json: write contracts.items.properties.kind as {\"enum\": %s}", want)
 }
 
