@@ -70,7 +70,9 @@ type diffFlags struct {
 	changedSince, registry                         string
 }
 
-const diffLong = `Compare a published contract version (the base) with the working-tree
+// diffLongText is diffLong with its list of --all's file extensions left
+// to the format table (all_outputs.go).
+const diffLongText = `Compare a published contract version (the base) with the working-tree
 contract (the revision), classify every change as breaking, warning,
 non-breaking or info, and write a report.
 
@@ -88,8 +90,7 @@ is git:BASE for a git ref. With --all each --format F=DIR names a directory:
 one report per contract goes to DIR/SLUG.EXT, where SLUG is the entry's
 function (else its path without the extension) with every run of characters
 other than letters, digits, '.', '_' and '-' replaced by '-' (a repeated slug
-gets -2, -3, ...), and EXT is .json, .yaml, .txt (text), .md (markdown),
-.html, .sarif, .junit.xml, .github.txt or .gitlab.json. --format json=DIR also
+gets -2, -3, ...), and EXT is {{extensions}}. --format json=DIR also
 writes DIR/summary.json. Standard output carries a summary, one line per
 contract; the exit code is the worst across entries (1 when any entry could
 not be compared). --changed-since REV keeps only entries whose contract or a
