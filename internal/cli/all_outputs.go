@@ -14,12 +14,65 @@ import (
 	"github.com/relay-dev/relay/internal/report"
 )
 
-// reportExt is each format's file name suffix under --all. Formats that
-// share a syntax get a distinguishing infix so one directory can hold them
-// all (json and gitlab are both JSON; text and github are both text).
-var reportExt = map[string]string{
-	"json": ".json", "yaml": ".yaml", "text": ".txt", "markdown": ".md", "html": ".html",
-	"sarif": ".sarif", "junit": ".junit.xml", "github": ".github.txt", "gitlab": ".gitlab.json",
+// reportExt is each format's file name suffix under --all, from report's
+// format table (no two formats share one).
+var reportExt = report.Extensions()
+
+// diffLong is diff's help with the extensions filled in.
+var diffLong = withExtensions(diffLongText)
+
+// extensionsMarker stands for the list of extensions in a help text.
+const extensionsMarker = "{{extensions}}"
+
+// helpWidth is the widest line of the help texts.
+const helpWidth = 78
+
+// withExtensions fills the marker's line of a help text with the format
+// table's extensions, re-wrapping only that line.
+func withExtensions(text string) string {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		if strings.Contains(l, extensionsMarker) {
+			lines[i] = wrap(strings.Replace(l, extensionsMarker, extensionList(), 1), helpWidth)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// extensionList reads ".json, .txt (text), ..., .yaml": each format's
+// name follows its extension when the extension does not contain it.
+func extensionList() string {
+	names := report.Formats()
+	items := make([]string, len(names))
+	for i, name := range names {
+		items[i] = reportExt[name]
+		if !strings.Contains(items[i], name) {
+			items[i] += " (" + name + ")"
+		}
+	}
+	last := len(items) - 1
+	return strings.Join(items[:last], ", ") + " or " + items[last]
+}
+
+// wrap breaks a line at spaces so that no piece is wider than width
+// (a single longer word stays whole).
+func wrap(line string, width int) string {
+	var b strings.Builder
+	col := 0
+	for i, word := range strings.Split(line, " ") {
+		switch {
+		case i == 0:
+		case col+1+len(word) > width:
+			b.WriteByte('\n')
+			col = 0
+		default:
+			b.WriteByte(' ')
+			col++
+		}
+		b.WriteString(word)
+		col += len(word)
+	}
+	return b.String()
 }
 
 // summaryName is the combined summary written beside --format json=DIR.

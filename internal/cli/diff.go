@@ -73,7 +73,9 @@ type diffFlags struct {
 	changedSince, registry                         string
 }
 
-const diffLong = `Compare a published contract version (the base) with the working-tree
+// diffLongText is diffLong with its list of --all's file extensions left
+// to the format table (all_outputs.go).
+const diffLongText = `Compare a published contract version (the base) with the working-tree
 contract (the revision), classify every change as breaking, warning,
 non-breaking or info, and write a report.
 
@@ -91,8 +93,7 @@ is git:BASE for a git ref. With --all each --format F=DIR names a directory:
 one report per contract goes to DIR/SLUG.EXT, where SLUG is the entry's
 function (else its path without the extension) with every run of characters
 other than letters, digits, '.', '_' and '-' replaced by '-' (a repeated slug
-gets -2, -3, ...), and EXT is .json, .yaml, .txt (text), .md (markdown),
-.html, .sarif, .junit.xml, .github.txt or .gitlab.json. --format json=DIR also
+gets -2, -3, ...), and EXT is {{extensions}}. --format json=DIR also
 writes DIR/summary.json. Standard output carries a summary, one line per
 contract; the exit code is the worst across entries (1 when any entry could
 not be compared). --changed-since REV keeps only entries whose contract or a
@@ -136,7 +137,7 @@ func newCmdDiff(ios *iostreams.IOStreams, runF func(*DiffOptions) error) *cobra.
 	fl.StringArrayVar(&f.formats, "format", nil, "report format `F[=PATH]`, repeatable: "+formatList()+" (default text)")
 	fl.StringVar(&f.output, "output", "", "write the one format without =PATH to `PATH` instead of standard output")
 	fl.StringVar(&f.failOn, "fail-on", string(finding.Breaking), "lowest level that exits 20: breaking or warning")
-	fl.StringVar(&f.kind, "kind", "", "contract `KIND` for documents without a marker: openapi, swagger, jsonschema, function, asyncapi")
+	fl.StringVar(&f.kind, "kind", "", "contract `KIND` for documents without a marker: "+load.KindList())
 	fl.StringVar(&f.schemaRole, "schema-role", string(diff.RoleInput), "for a bare JSON Schema, what it validates: `ROLE` = input (data others send) or output (data it emits)")
 	fl.BoolVar(&f.allowRemoteRefs, "allow-remote-refs", false, "allow $ref to http(s) URLs")
 	fl.StringVar(&f.match.MatchPath, "match-path", "", "compare only operations whose path matches `GLOB` (* within a segment, ** across)")
@@ -190,11 +191,10 @@ func parseFailOn(s string) (finding.Level, error) {
 }
 
 func parseKind(s string) (load.Kind, error) {
-	switch k := load.Kind(s); k {
-	case "", load.OpenAPI, load.Swagger, load.JSONSchema, load.Function, load.AsyncAPI:
+	if k := load.Kind(s); k == "" || k.Known() {
 		return k, nil
 	}
-	return "", usageErrorf("--kind must be openapi, swagger, jsonschema, function or asyncapi, not %q", s)
+	return "", usageErrorf("--kind must be %s, not %q", load.KindChoice(), s)
 }
 
 func parseSchemaRole(s string) (diff.SchemaRole, error) {

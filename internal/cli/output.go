@@ -126,10 +126,11 @@ func (opts *DiffOptions) writeReports(rep *report.Report, failOn finding.Level, 
 func writeOutputs(ios *iostreams.IOStreams, outs []output, rep *report.Report, rc *rendering) error {
 	rendered := make([][]byte, len(outs))
 	for i, o := range outs {
-		r, err := report.Lookup(o.Format, rc.options(ios, o))
+		f, err := report.LookupFormat(o.Format)
 		if err != nil {
 			return err
 		}
+		r := f.New(rc.options(ios, o, f))
 		var buf bytes.Buffer
 		if err := r.Render(&buf, rep); err != nil {
 			return fmt.Errorf("rendering the %s report: %w", o.Format, err)
@@ -144,13 +145,14 @@ func writeOutputs(ios *iostreams.IOStreams, outs []output, rep *report.Report, r
 	return nil
 }
 
-// options fills only what the output's format reads.
-func (rc *rendering) options(ios *iostreams.IOStreams, o output) report.Options {
+// options fills what the format reads: colour only on a terminal, and
+// the contracts' text only for a format that shows it.
+func (rc *rendering) options(ios *iostreams.IOStreams, o output, f report.Format) report.Options {
 	opts := report.Options{FailOn: rc.failOn}
-	switch o.Format {
-	case "text":
+	if f.Reads(report.NeedsColor) {
 		opts.Color = o.Path == "" && ios.IsStdoutTTY() && ios.ColorEnabled()
-	case "html":
+	}
+	if f.Reads(report.NeedsSources) {
 		if rc.sources == nil {
 			rc.sources = sourcesOf(rc.sides)
 		}

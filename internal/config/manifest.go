@@ -131,11 +131,10 @@ func parseBase(m *source.Node) (string, error) {
 }
 
 func parseContractKind(m *source.Node) (load.Kind, error) {
-	switch k := load.Kind(m.Value); k {
-	case load.OpenAPI, load.Swagger, load.JSONSchema, load.Function, load.AsyncAPI:
+	if k := load.Kind(m.Value); k.Known() {
 		return k, nil
 	}
-	return "", source.Errorf(m.ValuePos(), "contracts kind must be openapi, swagger, jsonschema, function or asyncapi, not %q", source.Truncate(m.Value, 40))
+	return "", source.Errorf(m.ValuePos(), "contracts kind must be %s, not %q", load.KindChoice(), source.Truncate(m.Value, 40))
 }
 
 func parseSchemaRole(m *source.Node) (diff.SchemaRole, error) {

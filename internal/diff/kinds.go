@@ -40,44 +40,56 @@ const (
 	RoleOutput SchemaRole = "output"
 )
 
+// kindModels says how each contract kind is read into the comparison
+// model; every kind of load.Kinds needs an entry (TestEveryKindHasAModel).
+// Adding a kind here takes a builder (in kinds_KIND.go), its family, and
+// an align step only if its elements pair by more than their keys.
+var kindModels = map[load.Kind]kindModel{
+	load.OpenAPI:    {family: "http", build: buildHTTP},
+	load.Swagger:    {family: "http", build: buildHTTP},
+	load.JSONSchema: {family: "jsonschema", build: buildJSONSchema, align: alignJSONSchema},
+	load.Function:   {family: "function", build: buildFunction},
+	load.AsyncAPI:   {family: "asyncapi", build: buildAsyncAPI, align: alignAsync},
+}
+
+// kindModel is how the differ reads one contract kind.
+type kindModel struct {
+	// family names the kinds that can be compared with each other.
+	family string
+	build  func(*load.Document, Options) (*API, error)
+	// align prepares the two built models for the generic matcher; nil
+	// when the matcher's pairing by key is all the kind needs.
+	align func(b, r *API, opts Options)
+}
+
+// buildHTTP reads OpenAPI 3 and Swagger 2 alike: the model is HTTP's.
+func buildHTTP(doc *load.Document, _ Options) (*API, error) { return BuildAPI(doc) }
+
 // Family groups the kinds that can be compared with each other: OpenAPI 3
 // and Swagger 2 are both HTTP descriptions; AsyncAPI 2 and 3 are one kind.
 func Family(k load.Kind) string {
-	if k == load.OpenAPI || k == load.Swagger {
-		return "http"
+	if m, ok := kindModels[k]; ok {
+		return m.family
 	}
 	return string(k)
 }
 
 // buildFor reads a document of any kind into the comparison model.
 func buildFor(doc *load.Document, opts Options) (*API, error) {
-	switch doc.Kind {
-	case load.OpenAPI, load.Swagger:
-		return BuildAPI(doc)
-	case load.JSONSchema:
-		return buildJSONSchema(doc, opts.SchemaRole)
-	case load.Function:
-		return buildFunction(doc)
-	case load.AsyncAPI:
-		return buildAsyncAPI(doc)
+	m, ok := kindModels[doc.Kind]
+	if !ok {
+		return nil, fmt.Errorf("%s: relay cannot diff %s contracts", doc.Main.Path, doc.Kind)
 	}
-	return nil, fmt.Errorf("%s: relay cannot diff %s contracts", doc.Main.Path, doc.Kind)
+	return m.build(doc, opts)
 }
 
-// alignKinds prepares two built models of a non-HTTP kind for the generic
-// matcher: AsyncAPI operations and messages are paired by more than their
-// keys, and a JSON Schema read as definitions on one side only is read as
-// one part on both.
+// alignKinds runs the kind's align step, if it has one: AsyncAPI pairs
+// operations and messages by more than their keys (alignAsync), and a JSON
+// Schema read as definitions on one side only is read whole on both
+// (alignJSONSchema).
 func alignKinds(b, r *API, opts Options) {
-	switch b.Doc.Kind {
-	case load.AsyncAPI:
-		alignAsync(b, r)
-	case load.JSONSchema:
-		if partsOf(b) != partsOf(r) {
-			for _, api := range []*API{b, r} {
-				api.Operations = []*Operation{schemaPart(api.Doc, opts.SchemaRole)}
-			}
-		}
+	if m := kindModels[b.Doc.Kind]; m.align != nil {
+		m.align(b, r, opts)
 	}
 }
 
@@ -87,18 +99,9 @@ func alignKinds(b, r *API, opts Options) {
 func Comparable(base, rev *load.Document) error {
 	if Family(base.Kind) != Family(rev.Kind) {
 		return fmt.Errorf("cannot compare %s contract (%s) with %s contract (%s): they are different kinds",
-			withArticle(base.Kind), base.Main.Path, withArticle(rev.Kind), rev.Main.Path)
+			base.Kind.Title(), base.Main.Path, rev.Kind.Title(), rev.Main.Path)
 	}
 	return nil
-}
-
-// withArticle reads "an openapi", "a swagger".
-func withArticle(k load.Kind) string {
-	switch k {
-	case load.OpenAPI, load.AsyncAPI:
-		return "an " + string(k)
-	}
-	return "a " + string(k)
 }
 
 // newKindAPI starts the model of a non-HTTP document. Its schemas are read

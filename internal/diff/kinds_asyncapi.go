@@ -65,7 +65,7 @@ type asyncBuilder struct {
 	defaultCT *source.Node
 }
 
-func buildAsyncAPI(doc *load.Document) (*API, error) {
+func buildAsyncAPI(doc *load.Document, _ Options) (*API, error) {
 	root := doc.Main.Root
 	api := newKindAPI(doc)
 	api.Info = root.Get("info")

@@ -13,7 +13,7 @@ import (
 // they share — which is what pairs a 2.x channel keyed by its address with
 // the 3.x channel that replaced it. Messages pair by key, then by any id.
 // Then each operation's messages become its Body's media.
-func alignAsync(base, rev *API) {
+func alignAsync(base, rev *API, _ Options) {
 	matchAsyncOps(base.Operations, rev.Operations)
 	revByKey := map[string]*Operation{}
 	for _, r := range rev.Operations {

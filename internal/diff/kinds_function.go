@@ -7,7 +7,7 @@ import (
 // buildFunction reads a function contract (load has checked its shape): one
 // part per input, output, error code and event, in that order. Info is the
 // contract's root, so version and description edits are api-info-changed.
-func buildFunction(doc *load.Document) (*API, error) {
+func buildFunction(doc *load.Document, _ Options) (*API, error) {
 	root := doc.Main.Root
 	api := newKindAPI(doc)
 	api.Info = root

@@ -8,20 +8,30 @@ import (
 // buildJSONSchema reads a bare JSON Schema document as one part named after
 // its role, or, for a document that only holds definitions, one part per
 // definition.
-func buildJSONSchema(doc *load.Document, role SchemaRole) (*API, error) {
+func buildJSONSchema(doc *load.Document, opts Options) (*API, error) {
 	root := doc.Main.Root
 	api := newKindAPI(doc)
 	if !definitionsOnly(root) {
-		api.Operations = []*Operation{schemaPart(doc, role)}
+		api.Operations = []*Operation{schemaPart(doc, opts.SchemaRole)}
 		return api, nil
 	}
-	side := roleSide(role)
+	side := roleSide(opts.SchemaRole)
 	for _, key := range []string{"$defs", "definitions"} {
 		for _, n := range children(root.Get(key)) {
 			api.Operations = append(api.Operations, newPart(PartDefinition, key+"/"+n.Key, n, n, side))
 		}
 	}
 	return api, nil
+}
+
+// alignJSONSchema reads both sides as one part when only one of them was
+// read as definitions: the parts could not be matched otherwise.
+func alignJSONSchema(b, r *API, opts Options) {
+	if partsOf(b) != partsOf(r) {
+		for _, api := range []*API{b, r} {
+			api.Operations = []*Operation{schemaPart(api.Doc, opts.SchemaRole)}
+		}
+	}
 }
 
 // schemaPart is the whole document as one part, named after its role.

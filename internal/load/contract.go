@@ -10,11 +10,8 @@ import (
 // have the shape of contracts/function-contract.schema.json with valid
 // schemas in it.
 func checkContract(d *Document) *source.Error {
-	switch d.Kind {
-	case JSONSchema:
-		return checkJSONSchema(d)
-	case Function:
-		return checkFunction(d)
+	if s := specOf(d.Kind); s != nil && s.check != nil {
+		return s.check(d)
 	}
 	return nil
 }

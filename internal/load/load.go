@@ -10,18 +10,6 @@ import (
 	"github.com/relay-dev/relay/internal/source"
 )
 
-// Kind is the family of a contract document.
-type Kind string
-
-// The contract kinds relay recognises.
-const (
-	OpenAPI    Kind = "openapi"    // OpenAPI 3.0.x / 3.1.x
-	Swagger    Kind = "swagger"    // Swagger / OpenAPI 2.0
-	JSONSchema Kind = "jsonschema" // a bare JSON Schema document
-	Function   Kind = "function"   // relay function contract
-	AsyncAPI   Kind = "asyncapi"   // AsyncAPI 2.x / 3.0
-)
-
 // Limits bound what a single load may consume. Zero fields take defaults.
 type Limits struct {
 	MaxFileBytes int // per file; default 64 MiB

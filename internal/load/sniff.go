@@ -1,6 +1,8 @@
 package load
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 
 	"github.com/relay-dev/relay/internal/source"
@@ -13,11 +15,43 @@ type detection struct {
 	marker  *source.Node // the field that decided, for contradiction errors
 }
 
+// byRank is the kinds in the order their markers are looked for.
+var byRank = rankedKinds()
+
+func rankedKinds() []*kindSpec {
+	out := make([]*kindSpec, len(kinds))
+	for i := range kinds {
+		out[i] = &kinds[i]
+	}
+	slices.SortStableFunc(out, func(a, b *kindSpec) int { return cmp.Compare(a.marker.rank, b.marker.rank) })
+	return out
+}
+
+// noMarker is the message for a document that has none of the markers.
+var noMarker = "document has no kind marker (" + markerHints() + "); pass --kind"
+
+// markerHints names every marker in detection order, except that a marker
+// that needs companion fields reads last: "…, $schema, or function with
+// input/output".
+func markerHints() string {
+	var single, compound []string
+	for _, s := range byRank {
+		if len(s.marker.with) == 0 {
+			single = append(single, s.marker.hint)
+		} else {
+			compound = append(compound, s.marker.hint)
+		}
+	}
+	hints := append(single, compound...)
+	last := len(hints) - 1
+	return strings.Join(hints[:last], ", ") + ", or " + hints[last]
+}
+
 // sniff fills d.Kind, d.SpecVersion and d.APIVersion from the main file's
 // root, honouring forced (Options.Kind) only when there is no marker.
 func sniff(d *Document, forced Kind) *source.Error {
 	root := d.Main.Root
-	if forced != "" && !knownKind(forced) {
+	if forced != "" && !forced.Known() {
 		return source.Errorf(root.ValuePos(), "unknown contract kind %s", quote(string(forced)))
 	}
 	det, e := detect(root)
@@ -26,8 +60,7 @@ func sniff(d *Document, forced Kind) *source.Error {
 	}
 	switch {
 	case det.kind == "" && forced == "":
-		return source.Errorf(root.ValuePos(), "document has no kind marker "+
-			"(openapi, swagger, asyncapi, $schema, or function with input/output); pass --kind")
+		return source.Errorf(root.ValuePos(), "%s", noMarker)
 	case det.kind == "":
 		det.kind = forced
 	case forced != "" && !compatible(det.kind, forced):
@@ -35,84 +68,65 @@ func sniff(d *Document, forced Kind) *source.Error {
 			quote(det.marker.Key), det.kind, forced)
 	}
 	d.Kind, d.SpecVersion = det.kind, det.version
-	d.APIVersion, e = apiVersion(root, det.kind)
+	d.APIVersion, e = apiVersion(root, specOf(det.kind).apiVersion)
 	return e
 }
 
-func knownKind(k Kind) bool {
-	switch k {
-	case OpenAPI, Swagger, JSONSchema, Function, AsyncAPI:
-		return true
-	}
-	return false
-}
-
-// compatible allows --kind openapi for a Swagger 2.0 document, which is
-// "OpenAPI 2.0" to most people.
+// compatible allows --kind to name the kind found or one it answers to.
 func compatible(found, forced Kind) bool {
-	return found == forced || (found == Swagger && forced == OpenAPI)
+	return found == forced || slices.Contains(specOf(found).answersTo, forced)
 }
 
-// detect reads the marker fields in priority order.
+// detect reads the marker fields in rank order.
 func detect(root *source.Node) (detection, *source.Error) {
-	if n := root.Get("openapi"); n != nil {
-		return versioned(n, OpenAPI, "3.0.x and 3.1.x", func(v string) bool {
-			return hasVersionPrefix(v, "3.0") || hasVersionPrefix(v, "3.1")
-		})
-	}
-	if n := root.Get("swagger"); n != nil {
-		return versioned(n, Swagger, "2.0", func(v string) bool { return v == "2.0" })
-	}
-	if n := root.Get("asyncapi"); n != nil {
-		// 3.1 only adds to 3.0, so it reads the same way.
-		return versioned(n, AsyncAPI, "2.x, 3.0.x and 3.1.x", func(v string) bool {
-			return hasVersionPrefix(v, "2") || hasVersionPrefix(v, "3.0") || hasVersionPrefix(v, "3.1")
-		})
-	}
-	if fn := root.Get("function"); fn != nil && (root.Has("input") || root.Has("output") || root.Has("relay")) {
-		return detection{kind: Function, marker: fn}, nil
-	}
-	if n := root.Get("$schema"); n != nil {
-		if n.Kind != source.String {
-			return detection{}, notString(n, "$schema")
+	for _, s := range byRank {
+		if n := s.marker.find(root); n != nil {
+			return s.detected(n)
 		}
-		return detection{kind: JSONSchema, version: n.Value, marker: n}, nil
 	}
 	return detection{}, nil
 }
 
-// versioned checks a version marker: a string the predicate accepts.
-func versioned(n *source.Node, k Kind, supported string, ok func(string) bool) (detection, *source.Error) {
+// find returns the marker field when root carries it with a companion.
+func (m *marker) find(root *source.Node) *source.Node {
+	n := root.Get(m.field)
+	if n == nil || (len(m.with) > 0 && !slices.ContainsFunc(m.with, root.Has)) {
+		return nil
+	}
+	return n
+}
+
+// detected checks the marker's value: a version field must be a string
+// that the kind accepts.
+func (s *kindSpec) detected(n *source.Node) (detection, *source.Error) {
+	m := &s.marker
+	if !m.spec {
+		return detection{kind: s.kind, marker: n}, nil
+	}
 	if n.Kind != source.String {
 		return detection{}, notString(n, n.Key)
 	}
-	if !ok(n.Value) {
+	if m.accepts != nil && !m.accepts(n.Value) {
 		return detection{}, source.Errorf(n.ValuePos(), "unsupported %s version %s (relay reads %s)",
-			n.Key, quote(n.Value), supported)
+			n.Key, quote(n.Value), m.supported)
 	}
-	return detection{kind: k, version: n.Value, marker: n}, nil
-}
-
-// hasVersionPrefix reports whether v is prefix itself or prefix followed by
-// a dot (so "3.0" matches "3.0.3" but not "3.01").
-func hasVersionPrefix(v, prefix string) bool {
-	return v == prefix || strings.HasPrefix(v, prefix+".")
+	return detection{kind: s.kind, version: n.Value, marker: n}, nil
 }
 
 func notString(n *source.Node, field string) *source.Error {
 	return source.Errorf(n.ValuePos(), "version field %s must be a string, got %s", quote(field), n.Kind)
 }
 
-// apiVersion reads the contract's own version. YAML turns `version: 1.0`
-// into a number; its literal text is still the version the author meant.
-func apiVersion(root *source.Node, k Kind) (string, *source.Error) {
-	var n *source.Node
-	field := "info.version"
-	switch k {
-	case OpenAPI, Swagger, AsyncAPI:
-		n = root.Get("info").Get("version")
-	case Function:
-		n, field = root.Get("version"), "version"
+// apiVersion reads the contract's own version at path. YAML turns
+// `version: 1.0` into a number; its literal text is still the version the
+// author meant.
+func apiVersion(root *source.Node, path []string) (string, *source.Error) {
+	if len(path) == 0 {
+		return "", nil
+	}
+	n := root
+	for _, key := range path {
+		n = n.Get(key)
 	}
 	if n == nil {
 		return "", nil
@@ -123,5 +137,5 @@ func apiVersion(root *source.Node, k Kind) (string, *source.Error) {
 	case source.Null:
 		return "", nil
 	}
-	return "", notString(n, field)
+	return "", notString(n, strings.Join(path, "."))
 }

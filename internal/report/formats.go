@@ -28,36 +28,97 @@ type Options struct {
 	FailOn finding.Level
 }
 
-var formats = []string{"json", "text", "markdown", "html", "sarif", "junit", "github", "gitlab", "yaml"}
+// formats is the one list of report formats: --format's names and help,
+// Lookup, and the files --all writes all come from it, in this order.
+// Adding a format takes a renderer in a file of its own, golden-tested in
+// report_test.go, and an entry here (TestFormatTable checks it).
+//
+// Formats that share a syntax get an extension with a distinguishing infix
+// so one --all directory can hold them all (json and gitlab are both JSON;
+// text and github are both text).
+var formats = []Format{
+	{Name: "json", Ext: ".json", New: func(Options) Renderer { return JSON{} }},
+	{Name: "text", Ext: ".txt", Needs: NeedsColor, New: func(o Options) Renderer { return Text{Color: o.Color} }},
+	{Name: "markdown", Ext: ".md", New: func(o Options) Renderer { return Markdown{LinkBase: o.LinkBase} }},
+	{Name: "html", Ext: ".html", Needs: NeedsSources, New: func(o Options) Renderer { return HTML{Sources: o.Sources} }},
+	{Name: "sarif", Ext: ".sarif", New: newSARIF},
+	{Name: "junit", Ext: ".junit.xml", New: func(o Options) Renderer { return JUnit{FailOn: o.FailOn} }},
+	{Name: "github", Ext: ".github.txt", New: func(Options) Renderer { return GitHub{} }},
+	{Name: "gitlab", Ext: ".gitlab.json", New: func(Options) Renderer { return GitLab{} }},
+	{Name: "yaml", Ext: ".yaml", New: func(Options) Renderer { return YAML{} }},
+}
+
+// Format is one report format.
+type Format struct {
+	// Name is the format's name on the command line (--format NAME).
+	Name string
+	// Ext ends the name of each file --all writes in the format; no two
+	// formats share one.
+	Ext string
+	// Needs lists the inputs the caller fills only for formats that read
+	// them (Format.Reads).
+	Needs Input
+	// New builds the renderer from the options it reads.
+	New func(Options) Renderer
+}
+
+// Input is an Options field that is not free to fill for every format.
+type Input uint8
+
+// The inputs.
+const (
+	// NeedsColor: Options.Color, which changes the bytes written; only a
+	// format meant for a terminal may read it.
+	NeedsColor Input = 1 << iota
+	// NeedsSources: Options.Sources, the contracts' text, which the caller
+	// reads again from where the contracts were loaded.
+	NeedsSources
+)
+
+// Reads reports whether the format reads in.
+func (f Format) Reads(in Input) bool { return f.Needs&in != 0 }
+
+func newSARIF(o Options) Renderer {
+	rs := o.Rules
+	if rs == nil {
+		rs = rules.All()
+	}
+	return SARIF{Rules: rs}
+}
 
 // Formats lists every format name the command surface accepts.
-func Formats() []string { return append([]string(nil), formats...) }
+func Formats() []string {
+	out := make([]string, len(formats))
+	for i, f := range formats {
+		out[i] = f.Name
+	}
+	return out
+}
+
+// Extensions maps each format name to its Ext.
+func Extensions() map[string]string {
+	out := make(map[string]string, len(formats))
+	for _, f := range formats {
+		out[f.Name] = f.Ext
+	}
+	return out
+}
+
+// LookupFormat returns the format of a name.
+func LookupFormat(name string) (Format, error) {
+	for _, f := range formats {
+		if f.Name == name {
+			return f, nil
+		}
+	}
+	return Format{}, fmt.Errorf("unknown format %q (want one of: %s)", name, strings.Join(Formats(), ", "))
+}
 
 // Lookup returns the renderer for a format name.
 func Lookup(name string, opts Options) (Renderer, error) {
-	switch name {
-	case "json":
-		return JSON{}, nil
-	case "yaml":
-		return YAML{}, nil
-	case "text":
-		return Text{Color: opts.Color}, nil
-	case "markdown":
-		return Markdown{LinkBase: opts.LinkBase}, nil
-	case "html":
-		return HTML{Sources: opts.Sources}, nil
-	case "sarif":
-		rs := opts.Rules
-		if rs == nil {
-			rs = rules.All()
-		}
-		return SARIF{Rules: rs}, nil
-	case "junit":
-		return JUnit{FailOn: opts.FailOn}, nil
-	case "github":
-		return GitHub{}, nil
-	case "gitlab":
-		return GitLab{}, nil
+	f, err := LookupFormat(name)
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("unknown format %q (want one of: %s)", name, strings.Join(formats, ", "))
+	return f.New(opts), nil
 }

@@ -161,26 +161,33 @@ var partRules = map[string][2]*Rule{
 	diff.PartDefinition: {defAdded, defRemoved},
 }
 
-// isKindOp reports operations of the non-HTTP kinds, which have rules of
-// their own instead of the HTTP operation rules.
-func isKindOp(op *diff.OpPair) bool {
-	o := op.Rev
-	if o == nil {
-		o = op.Base
-	}
-	return o.Kind == diff.Part || o.Kind == diff.Send || o.Kind == diff.Receive
+// kindRules says what classifies each contract kind besides the rules all
+// kinds share (schemas, bodies, security schemes, servers, info); every
+// kind of load.Kinds needs an entry, even an empty one
+// (TestEveryKindHasRules). Adding a kind here takes its operation and
+// document checks, if the shared rules are not all it needs.
+var kindRules = map[load.Kind]kindCheck{
+	load.OpenAPI:    {},
+	load.Swagger:    {},
+	load.JSONSchema: {operation: checkPart, document: checkSchemaDoc},
+	load.Function:   {operation: checkPart, document: checkFunctionDoc},
+	load.AsyncAPI:   {operation: checkAsyncOp},
 }
 
-func checkKindOperation(e *emitter, op *diff.OpPair) {
-	o := op.Rev
-	if o == nil {
-		o = op.Base
-	}
-	if o.Kind == diff.Part {
-		checkPart(e, op)
-		return
-	}
-	checkAsyncOp(e, op)
+// kindCheck is how the rules classify one contract kind.
+type kindCheck struct {
+	// operation checks an operation pair; nil means the HTTP operation
+	// rules (operations.go).
+	operation func(e *emitter, op *diff.OpPair)
+	// document runs the kind's own document-level rules; nil when it has
+	// none.
+	document func(e *emitter, b, r *source.Node)
+}
+
+// kindOperation is the operation check of the revision's kind, nil for
+// the HTTP operation rules. Both sides are of one family (diff.Comparable).
+func (e *emitter) kindOperation() func(*emitter, *diff.OpPair) {
+	return kindRules[e.revDoc.Kind].operation
 }
 
 // checkPart reports a part that appeared or disappeared; a part on both
@@ -207,13 +214,10 @@ func partArgs(o *diff.Operation) []any {
 	return []any{quote(o.Node.Key)}
 }
 
-// checkKindDocument runs the document-level rules of the non-HTTP kinds.
+// checkKindDocument runs the document-level rules of the revision's kind.
 func checkKindDocument(e *emitter, res *diff.Result) {
-	switch res.Revision.Kind {
-	case load.Function:
-		checkFunctionDoc(e, res.Base.Main.Root, res.Revision.Main.Root)
-	case load.JSONSchema:
-		checkSchemaDoc(e, res.Base.Main.Root, res.Revision.Main.Root)
+	if check := kindRules[res.Revision.Kind].document; check != nil {
+		check(e, res.Base.Main.Root, res.Revision.Main.Root)
 	}
 }
 

@@ -76,8 +76,8 @@ code that calls the old method name, although the wire format is unchanged.
 )
 
 func checkOperation(e *emitter, op *diff.OpPair) {
-	if isKindOp(op) {
-		checkKindOperation(e, op) // parts and AsyncAPI operations: kinds.go
+	if check := e.kindOperation(); check != nil {
+		check(e, op) // parts and AsyncAPI operations: kinds.go
 		return
 	}
 	switch {
