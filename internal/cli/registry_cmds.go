@@ -165,12 +165,9 @@ func newCmdDecide(ro *RegistryOptions, verb string) *cobra.Command {
 				return usageErrorf("reject needs --reason: say what must change")
 			}
 			return ro.withStore(func(ctx context.Context, s registry.Store) error {
-				var v registry.Version
-				if verb == "approve" {
-					v, err = s.Approve(ctx, function, version, reviewer, reason, allowSelf)
-				} else {
-					v, err = s.Reject(ctx, function, version, reviewer, reason)
-				}
+				to := map[string]registry.Status{"approve": registry.Approved, "reject": registry.Rejected}[verb]
+				v, err := s.Apply(ctx, registry.Change{Function: function, Version: version, Actor: reviewer, Reason: reason,
+					To: to, AllowSelf: allowSelf})
 				if err != nil {
 					return err
 				}
@@ -204,12 +201,8 @@ func newCmdRetire(ro *RegistryOptions, verb string) *cobra.Command {
 				actor = gitUser(ro.Getenv)
 			}
 			return ro.withStore(func(ctx context.Context, s registry.Store) error {
-				var v registry.Version
-				if verb == "deprecate" {
-					v, err = s.Deprecate(ctx, function, version, actor, reason)
-				} else {
-					v, err = s.Withdraw(ctx, function, version, actor, reason)
-				}
+				to := map[string]registry.Status{"deprecate": registry.Deprecated, "withdraw": registry.Withdrawn}[verb]
+				v, err := s.Apply(ctx, registry.Change{Function: function, Version: version, Actor: actor, Reason: reason, To: to})
 				if err != nil {
 					return err
 				}

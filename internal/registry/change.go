@@ -14,14 +14,21 @@ func ValidateRef(function, version string) error {
 	return err
 }
 
-// Change is one requested status change: what Approve, Reject, Deprecate
-// and Withdraw ask of a backend. Every backend validates and decides it
-// the same way, here; only how it is stored differs.
+// Change is one requested status change, what Store.Apply does: approve,
+// reject, deprecate or withdraw function@version. Every backend validates
+// and decides it the same way, here; only how it is stored differs.
 type Change struct {
 	Function, Version string
-	Actor, Reason     string
-	To                Status
-	AllowSelf         bool
+	// Actor is who makes the change: the reviewer of an approval or a
+	// rejection.
+	Actor string
+	// Reason is recorded with the change; a rejection requires one.
+	Reason string
+	// To is the status the version moves to: Approved, Rejected,
+	// Deprecated or Withdrawn.
+	To Status
+	// AllowSelf lets the version's author approve it.
+	AllowSelf bool
 }
 
 // Validate checks the request before any storage is touched.
@@ -30,6 +37,9 @@ func (c Change) Validate() error {
 		return err
 	}
 	ref := Ref(c.Function, c.Version)
+	if _, ok := actionFor[c.To]; !ok {
+		return Errorf(ErrInvalid, "cannot mark %s %q: a change makes a version approved, rejected, deprecated or withdrawn", ref, c.To)
+	}
 	if strings.TrimSpace(c.Actor) == "" {
 		return Errorf(ErrInvalid, "marking %s %s needs the name of who does it", ref, c.To)
 	}
