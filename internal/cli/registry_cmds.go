@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/iostreams"
 	"github.com/relay-dev/relay/internal/registry"
 )
@@ -338,15 +337,4 @@ func printVersion(w io.Writer, v registry.Version) {
 		fmt.Fprintf(w, "reason:   %s\n", v.Reason)
 	}
 	fmt.Fprintf(w, "diff:     %s\n", diffText(v.Diff))
-}
-
-// bumpFor maps a diff verdict to the smallest version bump it needs.
-func bumpFor(verdict string) registry.Bump {
-	switch finding.Level(verdict) {
-	case finding.Breaking:
-		return registry.BumpMajor
-	case finding.Warning, finding.NonBreaking:
-		return registry.BumpMinor
-	}
-	return registry.BumpPatch
 }

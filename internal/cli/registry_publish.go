@@ -84,7 +84,7 @@ func runPublish(ro *RegistryOptions, f *publishFlags) error {
 			return err
 		}
 	}
-	if req.Version, err = chooseVersion(f.version, active, req.Diff, rev.doc.APIVersion); err != nil {
+	if req.Version, err = registry.NextVersion(f.version, active, req.Diff, rev.doc.APIVersion); err != nil {
 		return err
 	}
 	v, err := store.Publish(ctx, req)
@@ -113,45 +113,4 @@ func publishDiff(opts *DiffOptions, active registry.Version) (*registry.DiffSumm
 	s := c.rep.Summary
 	return &registry.DiffSummary{Base: active.Version, Verdict: s.Verdict, Breaking: s.Breaking, Warning: s.Warning,
 		NonBreaking: s.NonBreaking, Info: s.Info}, nil
-}
-
-// chooseVersion checks --version against the diff, or picks the smallest
-// version the diff allows.
-func chooseVersion(given string, active registry.Version, d *registry.DiffSummary, docVersion string) (string, error) {
-	if active.Version == "" { // the first version: anything valid
-		if given != "" {
-			_, err := registry.ParseVersion(given)
-			return given, err
-		}
-		if _, err := registry.ParseVersion(docVersion); err == nil {
-			return docVersion, nil
-		}
-		return "1.0.0", nil
-	}
-	from, err := registry.ParseVersion(active.Version)
-	if err != nil {
-		return "", err
-	}
-	need := bumpFor(d.Verdict)
-	want := from.Next(need).String()
-	if given == "" {
-		return want, nil
-	}
-	to, err := registry.ParseVersion(given)
-	if err != nil {
-		return "", err
-	}
-	switch {
-	case to.Compare(from) <= 0:
-		return "", fmt.Errorf("%s must be greater than the active version %s (the smallest allowed is %s)",
-			registry.Ref(active.Function, given), active.Version, want)
-	case registry.BumpOf(from, to) < need:
-		return "", fmt.Errorf("%s is a %s bump, but the diff against %s is %s: publish it as %s or higher",
-			registry.Ref(active.Function, given), bumpName(registry.BumpOf(from, to)), active.Version, d.Verdict, want)
-	}
-	return given, nil
-}
-
-func bumpName(b registry.Bump) string {
-	return [...]string{"patch", "minor", "major"}[b]
 }
