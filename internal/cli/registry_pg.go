@@ -4,21 +4,12 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/relay-dev/relay/internal/iostreams"
-	"github.com/relay-dev/relay/internal/registry"
 	"github.com/relay-dev/relay/internal/registry/pgstore"
 )
-
-func init() {
-	open := func(ctx context.Context, url string, clock func() time.Time) (registry.Store, error) {
-		return pgstore.Open(ctx, url, pgstore.Options{Clock: clock})
-	}
-	openers["postgres"], openers["postgresql"] = open, open
-}
 
 // newCmdRegistry is the `relay registry` group: administration of a shared
 // registry database.
@@ -39,7 +30,7 @@ migration.`,
 		Args: cobra.NoArgs,
 		RunE: runE(func(_ *cobra.Command, _ []string) error {
 			loc := registryLocation(url, nil)
-			if _, ok := openers[schemeOf(loc)]; !ok {
+			if !isPostgres(schemeOf(loc)) {
 				return fmt.Errorf("%s is a file store, which needs no migration; migrate takes a postgres:// URL", loc)
 			}
 			if err := pgstore.Migrate(context.Background(), loc); err != nil {
