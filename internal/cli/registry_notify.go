@@ -14,7 +14,7 @@ import (
 const NotifyEnv = "RELAY_NOTIFY_WEBHOOK"
 
 // webhook returns the configured notification target, or nil.
-func (o *RegistryOptions) webhook() (*notify.Webhook, error) {
+func (o *decisionOptions) webhook() (*notify.Webhook, error) {
 	getenv := o.Getenv
 	if getenv == nil {
 		getenv = os.Getenv
@@ -39,7 +39,7 @@ func (o *RegistryOptions) webhook() (*notify.Webhook, error) {
 // announce posts an approval or rejection to the webhook. The decision is
 // already committed: a failed delivery is reported, recorded in the audit
 // trail as notify-failed, and never undoes it or changes the exit code.
-func (o *RegistryOptions) announce(ctx context.Context, s registry.Store, v registry.Version, verb string) {
+func (o *decisionOptions) announce(ctx context.Context, s registry.Store, v registry.Version, verb string) {
 	w, err := o.webhook()
 	if err == nil && w == nil {
 		return

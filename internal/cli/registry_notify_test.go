@@ -57,14 +57,16 @@ func decideWithHook(t *testing.T, statuses ...int) (*hook, registry.Store, strin
 	require.NoError(t, err)
 	t.Chdir(t.TempDir()) // no .relay.yaml on the way up
 	ios, _, _, stderr := iostreams.Test()
-	ro := &RegistryOptions{IO: ios, NotifyBackoff: time.Millisecond, Registry: dir,
-		Getenv: func(k string) string {
+	cmd := newCmdApprove(ios, func(o *ApproveOptions) error {
+		o.NotifyBackoff, o.Registry = time.Millisecond, dir
+		o.Getenv = func(k string) string {
 			if k == NotifyEnv {
 				return srv.URL + "/services/T0/B0/secret"
 			}
 			return os.Getenv(k)
-		}}
-	cmd := newCmdDecide(ro, "approve")
+		}
+		return runApprove(o)
+	})
 	cmd.SetArgs([]string{"my-team/payments@1.0.0", "--reviewer", "bob", "--reason", "ok"})
 	cmd.SetOut(io.Discard)
 	require.NoError(t, cmd.Execute(), stderr.String())

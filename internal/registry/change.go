@@ -63,9 +63,13 @@ func (c Change) Decide(v Version) error {
 	return nil
 }
 
+// Action is the audit action that records the change: approve for a
+// change to Approved, and so on ("" for a target Validate refuses).
+func (c Change) Action() Action { return actionFor[c.To] }
+
 // Event is the audit event that records the change at t.
 func (c Change) Event(t time.Time) Event {
-	return Event{Time: t, Actor: c.Actor, Action: actionFor[c.To], Function: c.Function, Version: c.Version, Detail: c.Reason}
+	return Event{Time: t, Actor: c.Actor, Action: c.Action(), Function: c.Function, Version: c.Version, Detail: c.Reason}
 }
 
 // sameActor compares names as people type them: "Alice " is alice.
