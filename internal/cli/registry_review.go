@@ -108,15 +108,20 @@ func (o *decisionOptions) parse(ref, verb string) error {
 	return nil
 }
 
-// decide records the decision, then announces it.
+// decide records the decision, then announces it to the webhook, which is
+// resolved first so that a problem with the settings writes nothing.
 func (o *decisionOptions) decide(c registry.Change) error {
+	hook, err := o.webhook()
+	if err != nil {
+		return err
+	}
 	return o.withStore(func(ctx context.Context, s registry.Store) error {
 		v, err := s.Apply(ctx, c)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(o.IO.ErrOut, "%s is %s by %s\n", v.Ref(), v.Status, c.Actor)
-		o.announce(ctx, s, v, string(c.Action()))
+		o.announce(ctx, s, hook, v, c.Action())
 		return nil
 	})
 }

@@ -54,6 +54,19 @@ type Webhook struct {
 	Sleep func(context.Context, time.Duration) error
 }
 
+// Check reports what would make every delivery fail before any is tried:
+// a URL that is not http(s) with a host, or an unknown format. Callers
+// check before the decision is committed, so that a failed delivery only
+// ever means the receiver could not be reached or refused.
+func (w *Webhook) Check() error {
+	u, err := url.Parse(w.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errors.New("the webhook must be an http(s) URL with a host")
+	}
+	_, _, err = w.payload(Decision{})
+	return err
+}
+
 // Send delivers d, retrying network errors, 429 and 5xx answers. Other 4xx
 // answers are final: the receiver refused the payload and will again.
 func (w *Webhook) Send(ctx context.Context, d Decision) error {

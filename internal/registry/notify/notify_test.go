@@ -141,3 +141,17 @@ func TestCancelledWhileWaiting(t *testing.T) {
 	err := w.Send(ctx, decision)
 	require.ErrorIs(t, err, context.Canceled)
 }
+
+func TestCheckBeforeAnyDelivery(t *testing.T) {
+	for _, u := range []string{"http://127.0.0.1:9/hook", "https://hooks.example/services/T0/B0/secret"} {
+		assert.NoError(t, (&notify.Webhook{URL: u}).Check(), u)
+	}
+	for _, u := range []string{"ftp://hooks.example/secret", "http://", "hooks.example/secret", "http://[::1/secret", ""} {
+		err := (&notify.Webhook{URL: u}).Check()
+		if assert.Error(t, err, u) {
+			assert.NotContains(t, err.Error(), "secret", "webhook URLs are credentials")
+		}
+	}
+	err := (&notify.Webhook{URL: "https://hooks.example/x", Format: "xml"}).Check()
+	assert.ErrorContains(t, err, `unknown notification format "xml"`)
+}
