@@ -23,7 +23,7 @@ func (o *decisionOptions) webhook() (*notify.Webhook, error) {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	w := &notify.Webhook{Format: notify.FormatSlack, Backoff: o.NotifyBackoff}
+	w := &notify.Webhook{Format: notify.FormatSlack, Post: postWebhook, Backoff: o.NotifyBackoff}
 	cfg, err := loadConfig("")
 	if err != nil {
 		return nil, err
