@@ -180,7 +180,9 @@ func (o *DiffOptions) load(s sideSpec, role string) (*loaded, error) {
 		return nil, err
 	}
 	lo.Kind = o.Kind
-	lo.AllowRemoteRefs = o.AllowRemoteRefs
+	if o.AllowRemoteRefs {
+		lo.AllowRemoteRefs, lo.Fetch = true, fetchRemoteRef
+	}
 	doc, err := load.Load(lo)
 	if err != nil {
 		return nil, loadError(err, role, lo.Display)

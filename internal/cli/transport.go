@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -36,4 +37,37 @@ func postWebhook(ctx context.Context, u, contentType string, body []byte) (code 
 	defer func() { _ = resp.Body.Close() }()                      // the answer was read; nothing to lose
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // reuse the connection
 	return resp.StatusCode, resp.Status, nil
+}
+
+// remoteRefClient fetches remote $refs (--allow-remote-refs). The loader
+// bounds each fetch's time and size; this client adds the transport's
+// rules: at most ten redirects, and only to http(s) URLs, so a contract
+// cannot bounce relay to file:// or another scheme.
+var remoteRefClient = &http.Client{
+	CheckRedirect: func(req *http.Request, via []*http.Request) error {
+		if len(via) >= 10 {
+			return errors.New("too many redirects")
+		}
+		if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+			return fmt.Errorf("redirect to a %s URL is not allowed", req.URL.Scheme)
+		}
+		return nil
+	},
+}
+
+// fetchRemoteRef is load.Options.Fetch: a GET whose answer must be 200.
+func fetchRemoteRef(ctx context.Context, u string) (io.ReadCloser, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := remoteRefClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		_ = resp.Body.Close() // the answer is refused unread
+		return nil, fmt.Errorf("HTTP status %s", resp.Status)
+	}
+	return resp.Body, nil
 }
