@@ -45,10 +45,10 @@ type Loaded struct {
 // Input is one comparison.
 type Input struct {
 	Base, Revision Side
-	// Kind forces the kind of documents without a marker; AllowRemoteRefs
-	// permits http(s) $refs. Both apply to each side that is loaded here.
-	Kind            load.Kind
-	AllowRemoteRefs bool
+	// Kind forces the kind of documents without a marker, on each side
+	// loaded here. (Remote $refs are the opener's to allow: it hands the
+	// loader a fetcher.)
+	Kind load.Kind
 	// Match tunes the comparison: path filters, prefixes, schema role.
 	Match diff.Options
 	// Policy is the compiled .relay.yaml policy; nil is the empty policy.
@@ -142,7 +142,6 @@ func (in Input) load(ctx context.Context, s Side, role string) (*Loaded, error) 
 	if in.Kind != "" {
 		lo.Kind = in.Kind
 	}
-	lo.AllowRemoteRefs = lo.AllowRemoteRefs || in.AllowRemoteRefs
 	doc, err := load.Load(lo)
 	if err != nil {
 		return nil, LoadError(err, role, lo.Display)

@@ -239,7 +239,7 @@ func (opts *DiffOptions) compare(ctx context.Context, pol *check.Policy) (*check
 	in := check.Input{
 		Base:     check.Side{Open: opts.opener(opts.Base, "base")},
 		Revision: check.Side{Open: opts.opener(opts.Revision, "revision"), Loaded: opts.revisionLoaded},
-		Kind:     opts.Kind, AllowRemoteRefs: opts.AllowRemoteRefs, Match: opts.Match, Policy: pol,
+		Kind:     opts.Kind, Match: opts.Match, Policy: pol,
 		FailOn: opts.FailOn, FailOnSet: opts.FailOnSet, Function: opts.Function,
 		Tool: report.Tool{Name: "relay", Version: Version()}, Now: opts.Now,
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/relay-dev/relay/internal/load"
 	"github.com/relay-dev/relay/internal/registry"
 	"github.com/relay-dev/relay/internal/registry/filestore"
+	"github.com/relay-dev/relay/internal/registry/pgstore"
 )
 
 // RegistryEnv names the registry when --registry is not given.
@@ -25,11 +26,6 @@ const RegistryEnv = "RELAY_REGISTRY_URL"
 
 // defaultRegistryDir is the file store's place in a repository.
 const defaultRegistryDir = ".relay/registry"
-
-// openers maps URL schemes to registry backends. The PostgreSQL backend
-// registers itself here, so the file store keeps the binary free of a
-// database driver's start-up cost when no URL asks for one.
-var openers = map[string]func(ctx context.Context, url string, clock func() time.Time) (registry.Store, error){}
 
 // registryLocation decides which registry a command uses: --registry, then
 // $RELAY_REGISTRY_URL, then the file store at the repository root (the
@@ -63,16 +59,23 @@ func repoRoot() string {
 	return wd
 }
 
-// openRegistry opens the store at loc.
+// openRegistry opens the store at loc: a directory or file://PATH is a
+// file store, postgres:// or postgresql:// a PostgreSQL database.
 func openRegistry(ctx context.Context, loc string, clock func() time.Time) (registry.Store, error) {
-	if scheme, _, ok := strings.Cut(loc, "://"); ok && scheme != "file" {
-		open := openers[scheme]
-		if open == nil {
-			return nil, fmt.Errorf("unknown registry URL scheme %q in %s (want a directory, file://PATH or postgres://…)", scheme, redactURL(loc))
-		}
-		return open(ctx, loc, clock)
+	scheme, _, hasScheme := strings.Cut(loc, "://")
+	switch {
+	case !hasScheme || scheme == "file":
+		return filestore.Open(strings.TrimPrefix(loc, "file://"), filestore.Options{Clock: clock})
+	case isPostgres(scheme):
+		return pgstore.Open(ctx, loc, pgstore.Options{Clock: clock})
 	}
-	return filestore.Open(strings.TrimPrefix(loc, "file://"), filestore.Options{Clock: clock})
+	return nil, fmt.Errorf("unknown registry URL scheme %q in %s (want a directory, file://PATH or postgres://…)", scheme, redactURL(loc))
+}
+
+// isPostgres reports whether a URL scheme names the PostgreSQL backend;
+// both spellings are libpq's.
+func isPostgres(scheme string) bool {
+	return scheme == "postgres" || scheme == "postgresql"
 }
 
 // redactURL hides a password in a database URL before it reaches a message.

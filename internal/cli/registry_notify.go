@@ -13,45 +13,51 @@ import (
 // secret, typically, since chat webhook URLs are credentials).
 const NotifyEnv = "RELAY_NOTIFY_WEBHOOK"
 
-// webhook returns the configured notification target, or nil.
-func (o *RegistryOptions) webhook() (*notify.Webhook, error) {
+// webhook returns the configured notification target, or nil. It runs
+// before the decision is written: a .relay.yaml that cannot be read, or a
+// webhook that is not an http(s) URL, stops the command with nothing
+// recorded, rather than surfacing afterwards as a failed delivery in the
+// tamper-evident audit trail.
+func (o *decisionOptions) webhook() (*notify.Webhook, error) {
 	getenv := o.Getenv
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	w := &notify.Webhook{Format: notify.FormatSlack, Backoff: o.NotifyBackoff}
+	w := &notify.Webhook{Format: notify.FormatSlack, Post: postWebhook, Backoff: o.NotifyBackoff}
 	cfg, err := loadConfig("")
 	if err != nil {
 		return nil, err
 	}
+	var from string // where the URL came from, for the message
 	if cfg != nil && cfg.Notify != nil {
-		w.URL, w.Format = cfg.Notify.Webhook, cfg.Notify.Format
+		w.URL, w.Format, from = cfg.Notify.Webhook, cfg.Notify.Format, cfg.Notify.Pos.String()
 	}
 	if env := getenv(NotifyEnv); env != "" {
-		w.URL = env
+		w.URL, from = env, "$"+NotifyEnv
 	}
 	if w.URL == "" {
 		return nil, nil
 	}
+	if err := w.Check(); err != nil {
+		return nil, fmt.Errorf("%s: %w; nothing was recorded", from, err)
+	}
 	return w, nil
 }
 
-// announce posts an approval or rejection to the webhook. The decision is
-// already committed: a failed delivery is reported, recorded in the audit
-// trail as notify-failed, and never undoes it or changes the exit code.
-func (o *RegistryOptions) announce(ctx context.Context, s registry.Store, v registry.Version, verb string) {
-	w, err := o.webhook()
-	if err == nil && w == nil {
+// announce posts an approval or rejection to the webhook w (nil: nobody to
+// tell). The decision is already committed: a failed delivery is
+// reported, recorded in the audit trail as notify-failed, and never undoes
+// it or changes the exit code.
+func (o *decisionOptions) announce(ctx context.Context, s registry.Store, w *notify.Webhook, v registry.Version, action registry.Action) {
+	if w == nil {
 		return
 	}
-	if err == nil {
-		d := notify.Decision{Function: v.Function, Version: v.Version, Action: verb, Reviewer: v.Reviewer,
-			Reason: v.Reason, Author: v.Author, Time: v.DecidedAt}
-		if v.Diff != nil {
-			d.Verdict, d.Base = v.Diff.Verdict, v.Diff.Base
-		}
-		err = w.Send(ctx, d)
+	d := notify.Decision{Function: v.Function, Version: v.Version, Action: string(action), Reviewer: v.Reviewer,
+		Reason: v.Reason, Author: v.Author, Time: v.DecidedAt}
+	if v.Diff != nil {
+		d.Verdict, d.Base = v.Diff.Verdict, v.Diff.Base
 	}
+	err := w.Send(ctx, d)
 	if err == nil {
 		fmt.Fprintf(o.IO.ErrOut, "notified the webhook of %s\n", v.Ref())
 		return

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -41,34 +42,75 @@ func (h *hook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(code)
 }
 
-// decideWithHook publishes a version into a fresh file store, then approves
-// it through the CLI with the webhook pointed at a server answering
-// statuses; it returns the server, the store and stderr.
-func decideWithHook(t *testing.T, statuses ...int) (*hook, registry.Store, string) {
+// approval is one `relay contract approve my-team/payments@1.0.0` run
+// against a fresh file store where ada published that version.
+type approval struct {
+	store  registry.Store
+	code   int
+	stderr string
+}
+
+// approve runs the approval in a directory whose .relay.yaml is relayYAML
+// (none when empty), with $RELAY_NOTIFY_WEBHOOK set to envHook.
+func approve(t *testing.T, relayYAML, envHook string) approval {
 	t.Helper()
-	h := &hook{statuses: statuses}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
 	dir := filepath.Join(t.TempDir(), "registry")
 	store, err := filestore.Open(dir, filestore.Options{})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = store.Close() })
 	_, err = store.Publish(context.Background(), registrytest.Request("my-team/payments", "1.0.0", "ada", "v1"))
 	require.NoError(t, err)
-	t.Chdir(t.TempDir()) // no .relay.yaml on the way up
+	wd := t.TempDir()
+	t.Chdir(wd) // no .relay.yaml on the way up but this one
+	if relayYAML != "" {
+		require.NoError(t, os.WriteFile(filepath.Join(wd, ".relay.yaml"), []byte(relayYAML), 0o600))
+	}
 	ios, _, _, stderr := iostreams.Test()
-	ro := &RegistryOptions{IO: ios, NotifyBackoff: time.Millisecond, Registry: dir,
-		Getenv: func(k string) string {
+	cmd := newCmdApprove(ios, func(o *ApproveOptions) error {
+		o.NotifyBackoff, o.Registry = time.Millisecond, dir
+		o.Getenv = func(k string) string {
 			if k == NotifyEnv {
-				return srv.URL + "/services/T0/B0/secret"
+				return envHook
 			}
 			return os.Getenv(k)
-		}}
-	cmd := newCmdDecide(ro, "approve")
-	cmd.SetArgs([]string{"my-team/payments@1.0.0", "--reviewer", "bob", "--reason", "ok"})
-	cmd.SetOut(io.Discard)
-	require.NoError(t, cmd.Execute(), stderr.String())
-	return h, store, stderr.String()
+		}
+		return runApprove(context.Background(), o)
+	})
+	code := execute(context.Background(), func() *cobra.Command { return rootWith(ios, cmd) },
+		[]string{"approve", "my-team/payments@1.0.0", "--reviewer", "bob", "--reason", "ok"}, ios)
+	return approval{store: store, code: code, stderr: stderr.String()}
+}
+
+// trail is the audit trail as "action version" lines.
+func (a approval) trail(t *testing.T) []string {
+	t.Helper()
+	events, err := a.store.Audit(context.Background(), registry.AuditFilter{})
+	require.NoError(t, err)
+	require.NoError(t, a.store.VerifyAudit(context.Background()))
+	var out []string
+	for _, e := range events {
+		out = append(out, string(e.Action)+" "+e.Version)
+	}
+	return out
+}
+
+// serveHook starts a webhook receiver answering statuses (then 200s).
+func serveHook(t *testing.T, statuses ...int) (*hook, string) {
+	t.Helper()
+	h := &hook{statuses: statuses}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return h, srv.URL + "/services/T0/B0/secret"
+}
+
+// decideWithHook approves with the webhook pointed at a server answering
+// statuses; it returns the server, the store and stderr.
+func decideWithHook(t *testing.T, statuses ...int) (*hook, registry.Store, string) {
+	t.Helper()
+	h, url := serveHook(t, statuses...)
+	a := approve(t, "", url)
+	require.Equal(t, 0, a.code, a.stderr)
+	return h, a.store, a.stderr
 }
 
 func TestApprovalNotifiesAfterRetries(t *testing.T) {
@@ -98,4 +140,75 @@ func TestFailedNotificationKeepsTheApprovalAndIsAudited(t *testing.T) {
 	assert.Contains(t, events[0].Detail, "500 Internal Server Error")
 	assert.NotContains(t, events[0].Detail, "secret")
 	require.NoError(t, store.VerifyAudit(context.Background()))
+}
+
+// The regression tests for notify-failed: a delivery that really fails is
+// recorded after the decision; a configuration problem stops the command
+// before anything is written and is never recorded as a failed delivery.
+
+func TestUnreachableWebhookIsAuditedAfterTheApproval(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL + "/services/T0/B0/secret"
+	srv.Close() // nothing listens there now
+	a := approve(t, "notify: {webhook: \""+url+"\"}\n", "")
+	require.Equal(t, 0, a.code, "a failed delivery never changes the exit code: %s", a.stderr)
+	assert.Equal(t, []string{"publish 1.0.0", "approve 1.0.0", "notify-failed 1.0.0"}, a.trail(t))
+	events, err := a.store.Audit(context.Background(), registry.AuditFilter{Action: registry.ActionNotifyFailed})
+	require.NoError(t, err)
+	require.Len(t, events, 1)
+	assert.Contains(t, events[0].Detail, "connection refused")
+	assert.NotContains(t, events[0].Detail+a.stderr, "secret", "webhook URLs are credentials")
+	assert.Contains(t, a.stderr, "is approved, but the notification failed")
+}
+
+func TestBrokenConfigStopsTheDecisionWithNothingWritten(t *testing.T) {
+	h, url := serveHook(t)
+	for name, cfg := range map[string]string{
+		"invalid YAML":             "notify: {webhook: \"" + url + "\"}\nignore: [\n",
+		"a bad setting elsewhere":  "notify: {webhook: \"" + url + "\"}\nfail-on: sometimes\n",
+		"a webhook without a host": "notify: {webhook: \"http://\"}\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			a := approve(t, cfg, "")
+			assert.Equal(t, exitInput, a.code, a.stderr)
+			assert.Contains(t, a.stderr, ".relay.yaml:")
+			assert.Contains(t, a.stderr, "relay: ")
+			assert.NotContains(t, a.stderr, "notification failed")
+			assert.Equal(t, []string{"publish 1.0.0"}, a.trail(t), "nothing written")
+			v, err := a.store.Get(context.Background(), "my-team/payments", "1.0.0")
+			require.NoError(t, err)
+			assert.Equal(t, registry.Pending, v.Status)
+		})
+	}
+	assert.Empty(t, h.bodies, "nothing was announced")
+}
+
+func TestBadWebhookURLInTheEnvironmentStopsTheDecision(t *testing.T) {
+	a := approve(t, "", "hooks.example/services/T0/B0/secret")
+	assert.Equal(t, exitInput, a.code, a.stderr)
+	assert.Contains(t, a.stderr, "$"+NotifyEnv+": the webhook must be an http(s) URL with a host; nothing was recorded")
+	assert.NotContains(t, a.stderr, "secret")
+	assert.Equal(t, []string{"publish 1.0.0"}, a.trail(t))
+}
+
+// TestConfigProblemIsNeverANotifyFailure is the reported bug: a typo in an
+// ignore rule ID made approve print "notification failed" and append
+// notify-failed after committing the approval. config no longer checks
+// rule IDs (the diff pipeline does), and approve resolves the webhook
+// before it writes.
+func TestConfigProblemIsNeverANotifyFailure(t *testing.T) {
+	h, url := serveHook(t)
+	// A typo in a diff-policy entry is none of approve's business: the
+	// decision is recorded and announced, and the trail says nothing else.
+	a := approve(t, "ignore:\n  - rule: response-property-remved\n    reason: typo\n", url)
+	assert.NotContains(t, a.stderr, "notification failed")
+	require.Equal(t, 0, a.code, a.stderr)
+	assert.Equal(t, []string{"publish 1.0.0", "approve 1.0.0"}, a.trail(t))
+	assert.Len(t, h.bodies, 1)
+	// Without a webhook at all, the same file announces nothing and
+	// records nothing but the approval.
+	b := approve(t, "ignore:\n  - rule: response-property-remved\n    reason: typo\n", "")
+	assert.NotContains(t, b.stderr, "notification failed")
+	require.Equal(t, 0, b.code, b.stderr)
+	assert.Equal(t, []string{"publish 1.0.0", "approve 1.0.0"}, b.trail(t))
 }

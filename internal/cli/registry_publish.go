@@ -7,94 +7,135 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/relay-dev/relay/internal/check"
 	"github.com/relay-dev/relay/internal/finding"
+	"github.com/relay-dev/relay/internal/iostreams"
+	"github.com/relay-dev/relay/internal/load"
 	"github.com/relay-dev/relay/internal/registry"
 )
 
-// publishFlags are `relay contract publish`'s inputs.
-type publishFlags struct {
-	function, contract, version, author, kind string
+// PublishOptions holds `relay contract publish`'s validated inputs.
+type PublishOptions struct {
+	RegistryOptions
+	Function, Contract string
+	// Version is --version; "" means the smallest the diff allows.
+	Version string
+	// Author is --author; "" means git's user.name, then $USER.
+	Author string
+	// Kind forces the contract kind of a document without a marker.
+	Kind load.Kind
 }
 
-func newCmdPublish(ro *RegistryOptions) *cobra.Command {
-	f := &publishFlags{}
-	cmd := &cobra.Command{
-		Use:   "publish --function TEAM/NAME --contract PATH [--version V] [--author A]",
-		Short: "Propose a contract version: stored as pending until approved",
-		Long: `Store the contract (with every file it $refs) as a pending version of the
+const publishLong = `Store the contract (with every file it $refs) as a pending version of the
 function, with its diff against the active version. The version number must
 follow the diff: breaking changes need a major bump, additive ones a minor
 bump, documentation a patch. Without --version, relay picks the smallest
 number the diff allows (for a first version: the contract's own version,
 else 1.0.0). Identical content is refused. The author defaults to git's
-user.name, then $USER.`,
+user.name, then $USER.`
+
+func newCmdPublish(ios *iostreams.IOStreams, runF func(*PublishOptions) error) *cobra.Command {
+	opts := &PublishOptions{}
+	opts.IO = ios
+	var kind string
+	cmd := &cobra.Command{
+		Use:     "publish --function TEAM/NAME --contract PATH [--version V] [--author A]",
+		Short:   "Propose a contract version: stored as pending until approved",
+		Long:    publishLong,
 		Example: "  relay contract publish --function my-team/payments --contract docs/contracts/payments.yml",
 		Args:    cobra.NoArgs,
-		RunE: runE(func(_ *cobra.Command, _ []string) error {
-			if f.function == "" || f.contract == "" {
-				return usageErrorf("publish needs --function TEAM/NAME and --contract PATH")
+		RunE: runE(func(cmd *cobra.Command, _ []string) error {
+			if err := opts.check(kind); err != nil {
+				return err
 			}
-			if err := registry.ValidateFunction(f.function); err != nil {
-				return usageErrorf("--function: %v", err)
+			if runF != nil {
+				return runF(opts)
 			}
-			return runPublish(ro, f)
+			return runPublish(cmd.Context(), opts)
 		}),
 	}
+	opts.bindRegistry(cmd)
 	fl := cmd.Flags()
-	fl.StringVar(&f.function, "function", "", "the function, TEAM/NAME (required)")
-	fl.StringVar(&f.contract, "contract", "", "the contract file (required)")
-	fl.StringVar(&f.version, "version", "", "the new version (semver); default: the smallest the diff allows")
-	fl.StringVar(&f.author, "author", "", "who proposes it (default git's user.name, then $USER)")
-	fl.StringVar(&f.kind, "kind", "", "contract `KIND` for documents without a marker")
+	fl.StringVar(&opts.Function, "function", "", "the function, TEAM/NAME (required)")
+	fl.StringVar(&opts.Contract, "contract", "", "the contract file (required)")
+	fl.StringVar(&opts.Version, "version", "", "the new version (semver); default: the smallest the diff allows")
+	fl.StringVar(&opts.Author, "author", "", "who proposes it (default git's user.name, then $USER)")
+	fl.StringVar(&kind, "kind", "", "contract `KIND` for documents without a marker")
 	return cmd
 }
 
-func runPublish(ro *RegistryOptions, f *publishFlags) error {
-	ctx := context.Background()
-	opts := &DiffOptions{IO: ro.IO, Registry: ro.Registry, Getenv: ro.Getenv, Function: f.function,
-		Revision: sideSpec{Kind: sideFile, Path: f.contract, Raw: f.contract}, FailOn: finding.Breaking}
+// check validates the flags; every problem is a usage error.
+func (o *PublishOptions) check(kind string) error {
+	if o.Function == "" || o.Contract == "" {
+		return usageErrorf("publish needs --function TEAM/NAME and --contract PATH")
+	}
+	if err := registry.ValidateFunction(o.Function); err != nil {
+		return usageErrorf("--function: %v", err)
+	}
 	var err error
-	if opts.Kind, err = parseKind(f.kind); err != nil {
-		return err
-	}
-	rev, err := opts.load(ctx, opts.Revision, "revision")
+	o.Kind, err = parseKind(kind)
+	return err
+}
+
+// runPublish stores the contract as a pending version numbered after its
+// diff against the active version.
+func runPublish(ctx context.Context, opts *PublishOptions) error {
+	d := opts.diffOptions()
+	rev, err := d.load(ctx, d.Revision, "revision")
 	if err != nil {
 		return err
 	}
-	files, main, err := readBundle(rev)
+	req, err := opts.request(rev)
 	if err != nil {
 		return err
 	}
-	store, err := ro.open(ctx)
+	store, err := opts.open(ctx)
 	if err != nil {
 		return err
 	}
-	defer func() { _ = store.Close() }() // read-mostly; a close error cannot change the answer
-	active, err := store.Active(ctx, f.function)
+	defer func() { _ = store.Close() }() // the publish was committed or reported
+	active, err := store.Active(ctx, opts.Function)
 	if err != nil && !registry.IsNotFound(err) {
 		return err
 	}
-	req := registry.PublishRequest{Function: f.function, Kind: string(rev.Doc.Kind), Main: main, Files: files,
-		Author: f.author}
-	if req.Author == "" {
-		req.Author = gitUser(ro.Getenv)
-	}
 	if active.Version != "" {
-		opts.revisionLoaded = rev
-		if req.Diff, err = publishDiff(ctx, opts, active); err != nil {
+		d.revisionLoaded = rev
+		if req.Diff, err = publishDiff(ctx, d, active); err != nil {
 			return err
 		}
 	}
-	if req.Version, err = chooseVersion(f.version, active, req.Diff, rev.Doc.APIVersion); err != nil {
+	if req.Version, err = registry.NextVersion(opts.Version, active, req.Diff, rev.Doc.APIVersion); err != nil {
 		return err
 	}
 	v, err := store.Publish(ctx, req)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(ro.IO.ErrOut, "published %s (pending review): %s\n", v.Ref(), diffText(v.Diff))
-	fmt.Fprintf(ro.IO.ErrOut, "approve it with: relay contract approve %s --reviewer NAME\n", v.Ref())
+	fmt.Fprintf(opts.IO.ErrOut, "published %s (pending review): %s\n", v.Ref(), diffText(v.Diff))
+	fmt.Fprintf(opts.IO.ErrOut, "approve it with: relay contract approve %s --reviewer NAME\n", v.Ref())
 	return nil
+}
+
+// request is the publish request for the loaded contract, without its
+// version and diff.
+func (o *PublishOptions) request(rev *check.Loaded) (registry.PublishRequest, error) {
+	files, main, err := readBundle(rev)
+	if err != nil {
+		return registry.PublishRequest{}, err
+	}
+	req := registry.PublishRequest{Function: o.Function, Kind: string(rev.Doc.Kind), Main: main, Files: files,
+		Author: o.Author}
+	if req.Author == "" {
+		req.Author = gitUser(o.Getenv)
+	}
+	return req, nil
+}
+
+// diffOptions are the `relay contract diff` options that load the
+// contract and compare it with the active version.
+func (o *PublishOptions) diffOptions() *DiffOptions {
+	return &DiffOptions{IO: o.IO, Registry: o.Registry, Getenv: o.Getenv, Function: o.Function, Kind: o.Kind,
+		Revision: sideSpec{Kind: sideFile, Path: o.Contract, Raw: o.Contract}, FailOn: finding.Breaking}
 }
 
 // publishDiff compares the contract with the active version through the
@@ -114,45 +155,4 @@ func publishDiff(ctx context.Context, opts *DiffOptions, active registry.Version
 	s := c.Report.Summary
 	return &registry.DiffSummary{Base: active.Version, Verdict: s.Verdict, Breaking: s.Breaking, Warning: s.Warning,
 		NonBreaking: s.NonBreaking, Info: s.Info}, nil
-}
-
-// chooseVersion checks --version against the diff, or picks the smallest
-// version the diff allows.
-func chooseVersion(given string, active registry.Version, d *registry.DiffSummary, docVersion string) (string, error) {
-	if active.Version == "" { // the first version: anything valid
-		if given != "" {
-			_, err := registry.ParseVersion(given)
-			return given, err
-		}
-		if _, err := registry.ParseVersion(docVersion); err == nil {
-			return docVersion, nil
-		}
-		return "1.0.0", nil
-	}
-	from, err := registry.ParseVersion(active.Version)
-	if err != nil {
-		return "", err
-	}
-	need := bumpFor(d.Verdict)
-	want := from.Next(need).String()
-	if given == "" {
-		return want, nil
-	}
-	to, err := registry.ParseVersion(given)
-	if err != nil {
-		return "", err
-	}
-	switch {
-	case to.Compare(from) <= 0:
-		return "", fmt.Errorf("%s must be greater than the active version %s (the smallest allowed is %s)",
-			registry.Ref(active.Function, given), active.Version, want)
-	case registry.BumpOf(from, to) < need:
-		return "", fmt.Errorf("%s is a %s bump, but the diff against %s is %s: publish it as %s or higher",
-			registry.Ref(active.Function, given), bumpName(registry.BumpOf(from, to)), active.Version, d.Verdict, want)
-	}
-	return given, nil
-}
-
-func bumpName(b registry.Bump) string {
-	return [...]string{"patch", "minor", "major"}[b]
 }

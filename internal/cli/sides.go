@@ -149,19 +149,28 @@ func parseRevisionSpec(s string) (sideSpec, error) {
 }
 
 // opener returns how check.Run finds one side. role is "base" or
-// "revision", for messages.
+// "revision", for messages. Remote $refs are fetched only when
+// --allow-remote-refs hands the loader the CLI's fetcher.
 func (o *DiffOptions) opener(s sideSpec, role string) func(context.Context) (load.Options, error) {
 	return func(ctx context.Context) (load.Options, error) {
-		switch s.Kind {
-		case sideStdin:
-			return stdinLoadOptions(ctx, o.IO, role)
-		case sideGit:
-			return gitLoadOptions(s, o.Revision)
-		case sideRegistry:
-			return o.registryOptions(ctx, s)
+		lo, err := o.sideOptions(ctx, s, role)
+		if err == nil && o.AllowRemoteRefs {
+			lo.AllowRemoteRefs, lo.Fetch = true, fetchRemoteRef
 		}
-		return fileLoadOptions(s.Path, role)
+		return lo, err
 	}
+}
+
+func (o *DiffOptions) sideOptions(ctx context.Context, s sideSpec, role string) (load.Options, error) {
+	switch s.Kind {
+	case sideStdin:
+		return stdinLoadOptions(ctx, o.IO, role)
+	case sideGit:
+		return gitLoadOptions(s, o.Revision)
+	case sideRegistry:
+		return o.registryOptions(ctx, s)
+	}
+	return fileLoadOptions(s.Path, role)
 }
 
 // load reads one side on its own (publish and --changed-since need the
@@ -171,7 +180,7 @@ func (o *DiffOptions) load(ctx context.Context, s sideSpec, role string) (*check
 	if err != nil {
 		return nil, err
 	}
-	lo.Kind, lo.AllowRemoteRefs = o.Kind, o.AllowRemoteRefs
+	lo.Kind = o.Kind
 	doc, err := load.Load(lo)
 	if err != nil {
 		return nil, check.LoadError(err, role, lo.Display)

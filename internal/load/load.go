@@ -37,9 +37,14 @@ type Options struct {
 	Data []byte
 	// Kind forces the kind for documents without a marker ("" = sniff).
 	Kind Kind
-	// AllowRemoteRefs permits http(s) $refs; off by default.
+	// AllowRemoteRefs permits http(s) $refs, fetched with Fetch; off by
+	// default.
 	AllowRemoteRefs bool
-	Limits          Limits
+	// Fetch gets a remote $ref's bytes; needed only with AllowRemoteRefs.
+	// It is the caller's, so that loading never opens a connection the
+	// caller did not provide.
+	Fetch  Fetcher
+	Limits Limits
 }
 
 // Document is a loaded contract: its main file plus every file it $refs.

@@ -1,15 +1,24 @@
 package load
 
 import (
+	"context"
 	"errors"
-	"fmt"
 	"io"
-	"net/http"
 	"net/url"
 	"time"
 
 	"github.com/relay-dev/relay/internal/source"
 )
+
+// Fetcher gets the body of an http(s) URL for a remote $ref: Options.Fetch.
+// The caller owns the transport and its policy (redirects, which answers
+// count as success); package load never touches the network itself, and
+// bounds every fetch's size and time. A Fetcher must give up when ctx
+// ends; the caller of Fetcher closes the body.
+type Fetcher func(ctx context.Context, url string) (io.ReadCloser, error)
+
+// fetchTimeout bounds one remote $ref fetch, body included.
+const fetchTimeout = 10 * time.Second
 
 // remoteFile loads (once) a file reached through an http(s) $ref, or a
 // relative $ref inside a remote file. It is refused unless the caller
@@ -38,7 +47,7 @@ func (l *loader) remoteFile(base, loc string, ref *source.Node) (*source.File, *
 		return nil, e
 	}
 	if l.fetcher == nil {
-		l.fetcher = newFetcher(l.lim.MaxFileBytes)
+		l.fetcher = &fetcher{fetch: l.opts.Fetch, max: l.lim.MaxFileBytes}
 	}
 	data, err := l.fetcher.get(u.String())
 	if err != nil {
@@ -54,36 +63,31 @@ func (l *loader) remoteFile(base, loc string, ref *source.Node) (*source.File, *
 	return f, nil
 }
 
-// fetcher gets remote $ref targets with a timeout, a size cap, and no
-// redirects to anything but http(s).
+// fetcher runs Options.Fetch within the load's limits: a timeout, and a
+// cap on the bytes read (one past the file limit, so the file guard can
+// say the file is too large).
 type fetcher struct {
-	client *http.Client
-	max    int
-}
-
-func newFetcher(maxBytes int) *fetcher {
-	return &fetcher{max: maxBytes, client: &http.Client{
-		Timeout: 10 * time.Second,
-		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) >= 10 {
-				return errors.New("too many redirects")
-			}
-			if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
-				return fmt.Errorf("redirect to a %s URL is not allowed", req.URL.Scheme)
-			}
-			return nil
-		},
-	}}
+	fetch Fetcher
+	max   int
 }
 
 func (f *fetcher) get(u string) ([]byte, error) {
-	resp, err := f.client.Get(u)
+	if f.fetch == nil {
+		return nil, errors.New("no fetcher was given")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), fetchTimeout)
+	defer cancel()
+	body, err := f.fetch(ctx, u)
 	if err != nil {
 		return nil, err
 	}
-	defer func() { _ = resp.Body.Close() }()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("HTTP status %s", resp.Status)
+	defer func() { _ = body.Close() }() // read-only; everything needed was read
+	data, err := io.ReadAll(io.LimitReader(body, int64(f.max)+1))
+	if err != nil {
+		return nil, err
 	}
-	return io.ReadAll(io.LimitReader(resp.Body, int64(f.max)+1))
+	if ctx.Err() != nil {
+		return nil, errors.New("it took longer than " + fetchTimeout.String())
+	}
+	return data, nil
 }

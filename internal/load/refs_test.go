@@ -1,10 +1,14 @@
 package load
 
 import (
+	"context"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -169,6 +173,28 @@ func TestFileLimit(t *testing.T) {
 	requireSourceError(t, err, "docs/schemas/pet.yaml", 4, 16, "contract references more than 2 files")
 }
 
+// httpFetch is a minimal Fetcher over net/http, standing in for the CLI's
+// (whose redirect and status policy the CLI tests check).
+func httpFetch(ctx context.Context, u string) (io.ReadCloser, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		_ = resp.Body.Close()
+		return nil, fmt.Errorf("HTTP status %s", resp.Status)
+	}
+	return resp.Body, nil
+}
+
+func allowRemote(fetch Fetcher) func(*Options) {
+	return func(o *Options) { o.AllowRemoteRefs, o.Fetch = true, fetch }
+}
+
 func TestRemoteRefs(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/s/pet.json", func(w http.ResponseWriter, _ *http.Request) {
@@ -177,28 +203,60 @@ func TestRemoteRefs(t *testing.T) {
 	mux.HandleFunc("/s/tag.yaml", func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write([]byte("Tag:\n  type: string\n"))
 	})
-	mux.HandleFunc("/s/evil.yaml", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "file:///etc/passwd", http.StatusFound)
-	})
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 
 	src := "openapi: 3.0.0\nx:\n  $ref: '" + srv.URL + "/s/pet.json#/Pet'\n"
 	_, err := loadString("api.yaml", src)
 	requireSourceError(t, err, "api.yaml", 3, 9, "is refused; pass --allow-remote-refs to fetch it")
+	_, err = loadString("api.yaml", src, func(o *Options) { o.Fetch = httpFetch })
+	requireSourceError(t, err, "api.yaml", 3, 9, "is refused; pass --allow-remote-refs to fetch it")
 
-	d, err := loadString("api.yaml", src, func(o *Options) { o.AllowRemoteRefs = true })
+	d, err := loadString("api.yaml", src, allowRemote(httpFetch))
 	require.NoError(t, err)
 	require.Len(t, d.Files, 3)
 	assert.Equal(t, srv.URL+"/s/tag.yaml", d.Remote[d.Files[2]])
 	assert.Equal(t, "string", d.Deref(d.Deref(lookup(t, d, "/x")).Get("properties").Get("tag")).Str("type"))
 	assert.NotContains(t, d.Paths, d.Files[1], "remote files have no FS path")
 
-	for path, phrase := range map[string]string{"/s/missing.yaml": "HTTP status 404", "/s/evil.yaml": "redirect to a file URL is not allowed"} {
-		_, err = loadString("api.yaml", "openapi: 3.0.0\nx:\n  $ref: "+srv.URL+path+"\n", func(o *Options) { o.AllowRemoteRefs = true })
-		requireSourceError(t, err, "api.yaml", 3, 9, phrase)
-	}
+	_, err = loadString("api.yaml", "openapi: 3.0.0\nx:\n  $ref: "+srv.URL+"/s/missing.yaml\n", allowRemote(httpFetch))
+	requireSourceError(t, err, "api.yaml", 3, 9, "could not be fetched: HTTP status 404")
+	_, err = loadString("api.yaml", src, allowRemote(nil))
+	requireSourceError(t, err, "api.yaml", 3, 9, "could not be fetched: no fetcher was given")
 }
+
+// TestRemoteRefLimits: whatever the fetcher, the loader bounds what a
+// fetch may cost: its time, through the context, and its size.
+func TestRemoteRefLimits(t *testing.T) {
+	var fetchCtx context.Context
+	var read int
+	endless := func(ctx context.Context, _ string) (io.ReadCloser, error) {
+		fetchCtx = ctx
+		return io.NopCloser(readFunc(func(p []byte) (int, error) { read += len(p); return len(p), nil })), nil
+	}
+	src := "openapi: 3.0.0\nx:\n  $ref: 'https://example.com/big.yaml'\n"
+	start := time.Now()
+	_, err := loadString("api.yaml", src, allowRemote(endless), withLimits(Limits{MaxFileBytes: 1000}))
+	end := time.Now()
+	requireSourceError(t, err, "https://example.com/big.yaml", 1, 1, "larger than the limit of 1000 bytes")
+	assert.Equal(t, 1001, read, "reads stop one byte past the limit")
+
+	deadline, ok := fetchCtx.Deadline()
+	require.True(t, ok, "a fetch has a deadline")
+	assert.False(t, deadline.Before(start.Add(fetchTimeout)) || deadline.After(end.Add(fetchTimeout)),
+		"the deadline is %s after the fetch starts", fetchTimeout)
+	assert.Error(t, fetchCtx.Err(), "the fetch's context ends with it")
+
+	hung := func(ctx context.Context, _ string) (io.ReadCloser, error) {
+		return io.NopCloser(readFunc(func([]byte) (int, error) { return 0, context.DeadlineExceeded })), nil
+	}
+	_, err = loadString("api.yaml", src, allowRemote(hung))
+	requireSourceError(t, err, "api.yaml", 3, 9, "could not be fetched: context deadline exceeded")
+}
+
+type readFunc func([]byte) (int, error)
+
+func (f readFunc) Read(p []byte) (int, error) { return f(p) }
 
 func TestMainFileFromFS(t *testing.T) {
 	d, err := Load(Options{FS: bundle(), Path: "docs/common.yaml", Kind: JSONSchema})

@@ -14,14 +14,21 @@ func ValidateRef(function, version string) error {
 	return err
 }
 
-// Change is one requested status change: what Approve, Reject, Deprecate
-// and Withdraw ask of a backend. Every backend validates and decides it
-// the same way, here; only how it is stored differs.
+// Change is one requested status change, what Store.Apply does: approve,
+// reject, deprecate or withdraw function@version. Every backend validates
+// and decides it the same way, here; only how it is stored differs.
 type Change struct {
 	Function, Version string
-	Actor, Reason     string
-	To                Status
-	AllowSelf         bool
+	// Actor is who makes the change: the reviewer of an approval or a
+	// rejection.
+	Actor string
+	// Reason is recorded with the change; a rejection requires one.
+	Reason string
+	// To is the status the version moves to: Approved, Rejected,
+	// Deprecated or Withdrawn.
+	To Status
+	// AllowSelf lets the version's author approve it.
+	AllowSelf bool
 }
 
 // Validate checks the request before any storage is touched.
@@ -30,6 +37,9 @@ func (c Change) Validate() error {
 		return err
 	}
 	ref := Ref(c.Function, c.Version)
+	if _, ok := actionFor[c.To]; !ok {
+		return Errorf(ErrInvalid, "cannot mark %s %q: a change makes a version approved, rejected, deprecated or withdrawn", ref, c.To)
+	}
 	if strings.TrimSpace(c.Actor) == "" {
 		return Errorf(ErrInvalid, "marking %s %s needs the name of who does it", ref, c.To)
 	}
@@ -53,9 +63,13 @@ func (c Change) Decide(v Version) error {
 	return nil
 }
 
+// Action is the audit action that records the change: approve for a
+// change to Approved, and so on ("" for a target Validate refuses).
+func (c Change) Action() Action { return actionFor[c.To] }
+
 // Event is the audit event that records the change at t.
 func (c Change) Event(t time.Time) Event {
-	return Event{Time: t, Actor: c.Actor, Action: actionFor[c.To], Function: c.Function, Version: c.Version, Detail: c.Reason}
+	return Event{Time: t, Actor: c.Actor, Action: c.Action(), Function: c.Function, Version: c.Version, Detail: c.Reason}
 }
 
 // sameActor compares names as people type them: "Alice " is alice.

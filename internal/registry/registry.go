@@ -36,8 +36,8 @@ import (
 //
 // Errors wrap the sentinels in errors.go, so callers test them with
 // errors.Is; their messages are one sentence naming function@version.
-// Publish returns the stored version with its files; the status changes
-// return the updated version without Files, like List.
+// Publish returns the stored version with its files; Apply returns the
+// updated version without Files, like List.
 type Store interface {
 	// Publish records a new pending version. It refuses a version number the
 	// function already has (ErrExists) and a bundle identical to any of the
@@ -53,17 +53,13 @@ type Store interface {
 	// Active returns the function's active version, with its files
 	// (ErrNotFound when none is approved).
 	Active(ctx context.Context, function string) (Version, error)
-	// Approve moves a pending version to approved. The author may not
-	// approve their own version unless allowSelf (ErrSelfApproval).
-	Approve(ctx context.Context, function, version, reviewer, reason string, allowSelf bool) (Version, error)
-	// Reject moves a pending version to rejected; the reason is required.
-	Reject(ctx context.Context, function, version, reviewer, reason string) (Version, error)
-	// Deprecate marks an approved version deprecated: still resolvable,
-	// flagged for its consumers.
-	Deprecate(ctx context.Context, function, version, actor, reason string) (Version, error)
-	// Withdraw retires an approved or deprecated version: it is kept and
-	// readable, but never active again.
-	Withdraw(ctx context.Context, function, version, actor, reason string) (Version, error)
+	// Apply makes one status change: pending → approved | rejected,
+	// approved → deprecated | withdrawn, deprecated → withdrawn. It checks
+	// the change (Change.Validate, then Change.Decide against the stored
+	// version: an author may not approve their own version unless
+	// AllowSelf), and appends its event and updates the version in one
+	// atomic write, so a refused change records nothing.
+	Apply(ctx context.Context, c Change) (Version, error)
 	// Audit returns the events matching the filter, in sequence order.
 	Audit(ctx context.Context, filter AuditFilter) ([]Event, error)
 	// VerifyAudit recomputes the hash chain and returns ErrTampered naming
@@ -71,8 +67,8 @@ type Store interface {
 	VerifyAudit(ctx context.Context) error
 	// Note appends an event that changes no version, such as
 	// ActionNotifyFailed, to the audit trail of an existing version. The
-	// status-changing and publish actions are refused: they have their
-	// own methods, which check the transition.
+	// status-changing and publish actions are refused: they go through
+	// Apply and Publish, which check them.
 	Note(ctx context.Context, function, version, actor string, action Action, detail string) error
 	// Close releases the backend's resources.
 	Close() error

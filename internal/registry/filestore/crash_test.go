@@ -56,7 +56,7 @@ func seed(t *testing.T, dir string, withPending bool) {
 	defer s.Close()
 	ctx := context.Background()
 	ok(t)(s.Publish(ctx, registrytest.Request(fnPay, "1.0.0", "alice", "1.0.0")))
-	ok(t)(s.Approve(ctx, fnPay, "1.0.0", "bob", "", false))
+	ok(t)(s.Apply(ctx, registry.Change{Function: fnPay, Version: "1.0.0", Actor: "bob", To: registry.Approved}))
 	if withPending {
 		ok(t)(s.Publish(ctx, registrytest.Request(fnPay, "1.1.0", "alice", "1.1.0")))
 	}
@@ -156,10 +156,10 @@ func recoverAfterCrash(t *testing.T, s *filestore.Store, dir string, crashed reg
 	if crashed == "" {
 		// The publish never committed: publishing 1.1.0 again works.
 		ok(t)(s.Publish(ctx, registrytest.Request(fnPay, "1.1.0", "alice", "retry")))
-		ok(t)(s.Approve(ctx, fnPay, "1.1.0", "bob", "", false))
+		ok(t)(s.Apply(ctx, registry.Change{Function: fnPay, Version: "1.1.0", Actor: "bob", To: registry.Approved}))
 	} else {
 		// The approval committed: approving again is refused, cleanly.
-		_, err := s.Approve(ctx, fnPay, "1.1.0", "bob", "", false)
+		_, err := s.Apply(ctx, registry.Change{Function: fnPay, Version: "1.1.0", Actor: "bob", To: registry.Approved})
 		if !errors.Is(err, registry.ErrBadTransition) {
 			t.Fatalf("approving the committed version again: %v", err)
 		}

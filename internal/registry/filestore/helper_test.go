@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relay-dev/relay/internal/registry"
 	"github.com/relay-dev/relay/internal/registry/filestore"
 	"github.com/relay-dev/relay/internal/registry/registrytest"
 )
@@ -57,7 +58,7 @@ func helperPublish(t *testing.T, s *filestore.Store, worker string) {
 		if _, err := s.Publish(ctx, registrytest.Request(fnPay, v, "author-"+worker, v)); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Approve(ctx, fnPay, v, "reviewer", "", false); err != nil {
+		if _, err := s.Apply(ctx, registry.Change{Function: fnPay, Version: v, Actor: "reviewer", To: registry.Approved}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -80,7 +81,7 @@ func helperCrash(t *testing.T, s *filestore.Store, stage, marker string) {
 	ctx := context.Background()
 	var err error
 	if stage == "status-committed" {
-		_, err = s.Approve(ctx, fnPay, "1.1.0", "reviewer", "crash", false)
+		_, err = s.Apply(ctx, registry.Change{Function: fnPay, Version: "1.1.0", Actor: "reviewer", Reason: "crash", To: registry.Approved})
 	} else {
 		_, err = s.Publish(ctx, registrytest.Request(fnPay, "1.1.0", "alice", "crashed"))
 	}

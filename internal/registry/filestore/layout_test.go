@@ -25,7 +25,7 @@ func TestLayout(t *testing.T) {
 	req.Diff = &registry.DiffSummary{Base: "0.9.0", Verdict: "non-breaking", NonBreaking: 1}
 	ok(t)(s.Publish(ctx, req))
 	before := snapshotFiles(t, filepath.Join(dir, fnPay, "1.0.0"))
-	ok(t)(s.Approve(ctx, fnPay, "1.0.0", "bob", "looks <good> & fine", false))
+	ok(t)(s.Apply(ctx, registry.Change{Function: fnPay, Version: "1.0.0", Actor: "bob", Reason: "looks <good> & fine", To: registry.Approved}))
 
 	wantTree := []string{
 		".audit.lock", ".gitignore", "audit.jsonl",
@@ -160,7 +160,7 @@ func TestReadsCreateNothing(t *testing.T) {
 	if _, err := s.List(ctx, fnPay); !errors.Is(err, registry.ErrNotFound) {
 		t.Errorf("List: %v", err)
 	}
-	if _, err := s.Approve(ctx, fnPay, "1.0.0", "bob", "", false); !errors.Is(err, registry.ErrNotFound) {
+	if _, err := s.Apply(ctx, registry.Change{Function: fnPay, Version: "1.0.0", Actor: "bob", To: registry.Approved}); !errors.Is(err, registry.ErrNotFound) {
 		t.Errorf("Approve: %v", err)
 	}
 	if err := s.VerifyAudit(ctx); err != nil {

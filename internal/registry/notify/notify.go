@@ -4,19 +4,21 @@
 // exponential backoff a bounded number of times; the caller records a
 // final failure in the audit trail and never undoes the decision, which
 // is already committed when a notification is sent.
+//
+// The package decides what is sent, what is retried and for how long; the
+// HTTP round trip itself is the caller's Post, so that the engine never
+// touches the network on its own.
 package notify
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -40,18 +42,44 @@ type Decision struct {
 	Time          time.Time
 }
 
+// Post makes one HTTP POST of body, with the given Content-Type, to url
+// and returns the answer's status code and status line ("503 Service
+// Unavailable"). err is for an answer that never came (the network, the
+// context ending); an answer of any status is not an error. It must give
+// up when ctx ends.
+type Post func(ctx context.Context, url, contentType string, body []byte) (code int, status string, err error)
+
 // Webhook posts decisions to one URL.
 type Webhook struct {
 	URL    string
 	Format string // FormatSlack (default) or FormatCloudEvents
-	Client *http.Client
+	// Post makes each attempt; it is required.
+	Post Post
 	// Attempts bounds delivery tries (default 4); Backoff is the wait
 	// before the first retry (default 500ms), doubled after each.
 	Attempts int
 	Backoff  time.Duration
+	// Timeout bounds each attempt (default 10s).
+	Timeout time.Duration
 	// Sleep waits between attempts; tests replace it. It returns early
 	// with the context's error when the context ends.
 	Sleep func(context.Context, time.Duration) error
+}
+
+// Check reports what would make every delivery fail before any is tried:
+// a URL that is not http(s) with a host, or an unknown format. Callers
+// check before the decision is committed, so that a failed delivery only
+// ever means the receiver could not be reached or refused.
+func (w *Webhook) Check() error {
+	u, err := url.Parse(w.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errors.New("the webhook must be an http(s) URL with a host")
+	}
+	if w.Post == nil {
+		return errors.New("the webhook has no transport to post with")
+	}
+	_, _, err = w.payload(Decision{})
+	return err
 }
 
 // Send delivers d, retrying network errors, 429 and 5xx answers. Other 4xx
@@ -104,33 +132,45 @@ func (w *Webhook) sleep(ctx context.Context, d time.Duration) error {
 
 // post makes one attempt and says whether a failure is worth retrying.
 func (w *Webhook) post(ctx context.Context, body []byte, ctype string) (retry bool, err error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.URL, bytes.NewReader(body))
-	if err != nil {
-		return false, err
+	if w.Post == nil {
+		return false, errors.New("the webhook has no transport to post with")
 	}
-	req.Header.Set("Content-Type", ctype)
-	client := w.Client
-	if client == nil {
-		client = &http.Client{Timeout: 10 * time.Second}
+	timeout := w.Timeout
+	if timeout <= 0 {
+		timeout = 10 * time.Second
 	}
-	resp, err := client.Do(req)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // its message quotes the URL, which is a credential
-		}
-		return ctx.Err() == nil, err
-	}
-	defer func() { _ = resp.Body.Close() }()                      // the answer was read; nothing to lose
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // reuse the connection
+	attempt, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	code, status, err := w.Post(attempt, w.URL, ctype, body)
 	switch {
-	case resp.StatusCode >= 200 && resp.StatusCode < 300:
+	case err != nil:
+		return ctx.Err() == nil, w.scrub(err)
+	case code >= 200 && code < 300:
 		return false, nil
-	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
-		return true, fmt.Errorf("the server answered %s", resp.Status)
+	case code == 429 || code >= 500: // too many requests, or the server's trouble
+		return true, fmt.Errorf("the server answered %s", status)
 	}
-	return false, fmt.Errorf("the server refused the notification: %s", resp.Status)
+	return false, fmt.Errorf("the server refused the notification: %s", status)
 }
+
+// scrub keeps the webhook's URL, a credential, out of a transport error
+// whatever the transport put in its message.
+func (w *Webhook) scrub(err error) error {
+	if w.URL == "" || !strings.Contains(err.Error(), w.URL) {
+		return err
+	}
+	return &scrubbed{msg: strings.ReplaceAll(err.Error(), w.URL, redact(w.URL)), err: err}
+}
+
+// scrubbed is an error with a redacted message that still unwraps to the
+// original, so errors.Is(err, context.Canceled) keeps working.
+type scrubbed struct {
+	msg string
+	err error
+}
+
+func (e *scrubbed) Error() string { return e.msg }
+func (e *scrubbed) Unwrap() error { return e.err }
 
 func (w *Webhook) payload(d Decision) ([]byte, string, error) {
 	switch w.Format {
@@ -183,9 +223,9 @@ func cloudEvent(d Decision) map[string]any {
 // redact keeps a webhook URL's secret path out of messages and the audit
 // trail: Slack webhook URLs are credentials.
 func redact(u string) string {
-	req, err := http.NewRequest(http.MethodPost, u, nil)
-	if err != nil || req.URL.Host == "" {
+	p, err := url.Parse(u)
+	if err != nil || p.Host == "" {
 		return "the webhook"
 	}
-	return req.URL.Scheme + "://" + req.URL.Host + "/…"
+	return p.Scheme + "://" + p.Host + "/…"
 }

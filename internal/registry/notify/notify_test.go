@@ -1,8 +1,10 @@
 package notify_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -52,6 +54,23 @@ func serve(t *testing.T, statuses ...int) (*flaky, string) {
 	return f, srv.URL + "/services/T000/B000/secret"
 }
 
+// post is a plain net/http transport, as the CLI provides one. It leaves
+// the URL in its errors (url.Error quotes it), so the tests also check that
+// notify keeps it out of its own messages.
+func post(ctx context.Context, url, contentType string, body []byte) (int, string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return 0, "", err
+	}
+	req.Header.Set("Content-Type", contentType)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	defer func() { _ = resp.Body.Close() }()
+	return resp.StatusCode, resp.Status, nil
+}
+
 // noWait records the backoff without sleeping.
 func noWait(waits *[]time.Duration) func(context.Context, time.Duration) error {
 	return func(_ context.Context, d time.Duration) error {
@@ -63,7 +82,7 @@ func noWait(waits *[]time.Duration) func(context.Context, time.Duration) error {
 func TestRetriesUntilDelivered(t *testing.T) {
 	srv, url := serve(t, 503, 500, 200)
 	var waits []time.Duration
-	w := &notify.Webhook{URL: url, Sleep: noWait(&waits)}
+	w := &notify.Webhook{URL: url, Post: post, Sleep: noWait(&waits)}
 	require.NoError(t, w.Send(context.Background(), decision))
 	assert.Len(t, srv.bodies, 3, "two failures, then delivered")
 	assert.Equal(t, []time.Duration{500 * time.Millisecond, time.Second}, waits, "exponential backoff")
@@ -76,7 +95,7 @@ func TestRetriesUntilDelivered(t *testing.T) {
 func TestGivesUpAfterBoundedAttempts(t *testing.T) {
 	srv, url := serve(t, 500, 500, 500, 500, 500, 500)
 	var waits []time.Duration
-	w := &notify.Webhook{URL: url, Attempts: 3, Sleep: noWait(&waits)}
+	w := &notify.Webhook{URL: url, Post: post, Attempts: 3, Sleep: noWait(&waits)}
 	err := w.Send(context.Background(), decision)
 	require.Error(t, err)
 	assert.Len(t, srv.bodies, 3)
@@ -86,7 +105,7 @@ func TestGivesUpAfterBoundedAttempts(t *testing.T) {
 
 func TestClientErrorsAreFinal(t *testing.T) {
 	srv, url := serve(t, 404)
-	w := &notify.Webhook{URL: url, Sleep: noWait(new([]time.Duration))}
+	w := &notify.Webhook{URL: url, Post: post, Sleep: noWait(new([]time.Duration))}
 	err := w.Send(context.Background(), decision)
 	require.Error(t, err)
 	assert.Len(t, srv.bodies, 1, "a 404 will not get better")
@@ -98,7 +117,7 @@ func TestUnreachableIsRetriedThenReported(t *testing.T) {
 	url := srv.URL + "/services/T000/B000/secret"
 	srv.Close() // nothing listens there now
 	var waits []time.Duration
-	w := &notify.Webhook{URL: url, Attempts: 2, Sleep: noWait(&waits)}
+	w := &notify.Webhook{URL: url, Post: post, Attempts: 2, Sleep: noWait(&waits)}
 	err := w.Send(context.Background(), decision)
 	require.Error(t, err)
 	assert.Len(t, waits, 1)
@@ -108,7 +127,7 @@ func TestUnreachableIsRetriedThenReported(t *testing.T) {
 
 func TestCloudEvents(t *testing.T) {
 	srv, url := serve(t)
-	w := &notify.Webhook{URL: url, Format: notify.FormatCloudEvents}
+	w := &notify.Webhook{URL: url, Post: post, Format: notify.FormatCloudEvents}
 	require.NoError(t, w.Send(context.Background(), decision))
 	require.Len(t, srv.bodies, 1)
 	assert.Equal(t, "application/cloudevents+json", srv.types[0])
@@ -134,10 +153,59 @@ func TestCloudEvents(t *testing.T) {
 func TestCancelledWhileWaiting(t *testing.T) {
 	_, url := serve(t, 503, 503)
 	ctx, cancel := context.WithCancel(context.Background())
-	w := &notify.Webhook{URL: url, Sleep: func(ctx context.Context, _ time.Duration) error {
+	w := &notify.Webhook{URL: url, Post: post, Sleep: func(ctx context.Context, _ time.Duration) error {
 		cancel()
 		return ctx.Err()
 	}}
 	err := w.Send(ctx, decision)
 	require.ErrorIs(t, err, context.Canceled)
+}
+
+func TestCheckBeforeAnyDelivery(t *testing.T) {
+	for _, u := range []string{"http://127.0.0.1:9/hook", "https://hooks.example/services/T0/B0/secret"} {
+		assert.NoError(t, (&notify.Webhook{URL: u, Post: post}).Check(), u)
+	}
+	for _, u := range []string{"ftp://hooks.example/secret", "http://", "hooks.example/secret", "http://[::1/secret", ""} {
+		err := (&notify.Webhook{URL: u, Post: post}).Check()
+		if assert.Error(t, err, u) {
+			assert.NotContains(t, err.Error(), "secret", "webhook URLs are credentials")
+		}
+	}
+	err := (&notify.Webhook{URL: "https://hooks.example/x", Post: post, Format: "xml"}).Check()
+	assert.ErrorContains(t, err, `unknown notification format "xml"`)
+}
+
+func TestCheckWantsATransport(t *testing.T) {
+	err := (&notify.Webhook{URL: "https://hooks.example/x"}).Check()
+	assert.ErrorContains(t, err, "no transport")
+}
+
+// TestEachAttemptIsBounded: the policy, not the transport, bounds an
+// attempt; a hung receiver costs a timeout per attempt, then a report.
+func TestEachAttemptIsBounded(t *testing.T) {
+	attempts := 0
+	hang := func(ctx context.Context, _, _ string, _ []byte) (int, string, error) {
+		attempts++
+		<-ctx.Done()
+		return 0, "", ctx.Err()
+	}
+	w := &notify.Webhook{URL: "https://hooks.example/secret", Post: hang, Attempts: 2, Timeout: time.Millisecond,
+		Sleep: noWait(new([]time.Duration))}
+	err := w.Send(context.Background(), decision)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Equal(t, 2, attempts, "a timed-out attempt is retried")
+}
+
+// TestTransportErrorsAreScrubbed: whatever a transport puts in its error,
+// the webhook's URL does not reach the message (it ends up in the audit
+// trail), and the error still unwraps.
+func TestTransportErrorsAreScrubbed(t *testing.T) {
+	const u = "https://hooks.example/services/T0/B0/secret"
+	leaky := func(context.Context, string, string, []byte) (int, string, error) {
+		return 0, "", fmt.Errorf("Post %q: %w", u, context.Canceled)
+	}
+	err := (&notify.Webhook{URL: u, Post: leaky, Attempts: 1}).Send(context.Background(), decision)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.NotContains(t, err.Error(), "secret")
+	assert.Contains(t, err.Error(), "https://hooks.example/…")
 }

@@ -6,30 +6,10 @@ import (
 	"github.com/relay-dev/relay/internal/registry"
 )
 
-// Approve moves a pending version to approved.
-func (s *Store) Approve(ctx context.Context, function, version, reviewer, reason string, allowSelf bool) (registry.Version, error) {
-	return s.change(ctx, registry.Change{Function: function, Version: version, Actor: reviewer, Reason: reason, To: registry.Approved, AllowSelf: allowSelf})
-}
-
-// Reject moves a pending version to rejected; the reason is required.
-func (s *Store) Reject(ctx context.Context, function, version, reviewer, reason string) (registry.Version, error) {
-	return s.change(ctx, registry.Change{Function: function, Version: version, Actor: reviewer, Reason: reason, To: registry.Rejected})
-}
-
-// Deprecate marks an approved version deprecated.
-func (s *Store) Deprecate(ctx context.Context, function, version, actor, reason string) (registry.Version, error) {
-	return s.change(ctx, registry.Change{Function: function, Version: version, Actor: actor, Reason: reason, To: registry.Deprecated})
-}
-
-// Withdraw retires an approved or deprecated version for good.
-func (s *Store) Withdraw(ctx context.Context, function, version, actor, reason string) (registry.Version, error) {
-	return s.change(ctx, registry.Change{Function: function, Version: version, Actor: actor, Reason: reason, To: registry.Withdrawn})
-}
-
-// change checks the transition against the log, under the chain lock and
+// Apply checks the transition against the log, under the chain lock and
 // with the row locked, then appends the event and updates the row in the
 // same transaction.
-func (s *Store) change(ctx context.Context, c registry.Change) (registry.Version, error) {
+func (s *Store) Apply(ctx context.Context, c registry.Change) (registry.Version, error) {
 	if err := c.Validate(); err != nil {
 		return registry.Version{}, err
 	}

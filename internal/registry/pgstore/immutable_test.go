@@ -53,7 +53,7 @@ func seeded(t *testing.T) (string, *pgstore.Store) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := s.Approve(ctx, fnPay, "1.0.0", "bob", "ok", false); err != nil {
+	if _, err := s.Apply(ctx, registry.Change{Function: fnPay, Version: "1.0.0", Actor: "bob", Reason: "ok", To: registry.Approved}); err != nil {
 		t.Fatal(err)
 	}
 	return dbURL, s
@@ -125,7 +125,7 @@ func TestSchemaGuards(t *testing.T) {
 	if v, err := s.Active(ctx, fnPay); err != nil || v.Version != "1.0.0" {
 		t.Errorf("Active after the refused writes: %s, %v", v.Version, err)
 	}
-	if _, err := s.Approve(ctx, fnPay, "1.1.0", "bob", "", false); err != nil {
+	if _, err := s.Apply(ctx, registry.Change{Function: fnPay, Version: "1.1.0", Actor: "bob", To: registry.Approved}); err != nil {
 		t.Errorf("the store cannot write after the refused writes: %v", err)
 	}
 }
@@ -182,7 +182,7 @@ func TestTamperDetected(t *testing.T) {
 			if !errors.Is(err, c.reads) || (c.reads == nil) != (err == nil) {
 				t.Errorf("Get: %v, want %v", err, c.reads)
 			}
-			_, err = s.Approve(t.Context(), fnPay, "1.1.0", "bob", "", false)
+			_, err = s.Apply(t.Context(), registry.Change{Function: fnPay, Version: "1.1.0", Actor: "bob", To: registry.Approved})
 			if !errors.Is(err, c.writes) {
 				t.Errorf("Approve: %v, want %v", err, c.writes)
 			}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/relay-dev/relay/internal/registry"
 	"github.com/relay-dev/relay/internal/registry/pgstore"
 	"github.com/relay-dev/relay/internal/registry/registrytest"
 )
@@ -52,7 +53,7 @@ func TestHelperProcess(t *testing.T) {
 					errs <- err
 					return
 				}
-				if _, err := s.Approve(context.Background(), fnPay, v, "reviewer", "", false); err != nil {
+				if _, err := s.Apply(context.Background(), registry.Change{Function: fnPay, Version: v, Actor: "reviewer", To: registry.Approved}); err != nil {
 					errs <- err
 					return
 				}

@@ -24,7 +24,7 @@ func testConcurrent(t *testing.T, h Harness) {
 				errs <- err
 				return
 			}
-			if _, err := f.s.Approve(f.ctx, fnPay, v, "reviewer", "", false); err != nil {
+			if _, err := f.s.Apply(f.ctx, registry.Change{Function: fnPay, Version: v, Actor: "reviewer", To: registry.Approved}); err != nil {
 				errs <- err
 			}
 		})

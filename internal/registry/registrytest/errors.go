@@ -34,7 +34,7 @@ func testNotFound(t *testing.T, h Harness) {
 	wantErr(t, "List on an empty store", err, registry.ErrNotFound, fnPay)
 	_, err = f.s.Active(f.ctx, fnPay)
 	wantErr(t, "Active on an empty store", err, registry.ErrNotFound, fnPay)
-	_, err = f.s.Approve(f.ctx, fnPay, "1.0.0", "bob", "", false)
+	_, err = f.s.Apply(f.ctx, registry.Change{Function: fnPay, Version: "1.0.0", Actor: "bob", To: registry.Approved})
 	wantErr(t, "Approve on an empty store", err, registry.ErrNotFound, fnPay+"@1.0.0")
 	if events, err := f.s.Audit(f.ctx, registry.AuditFilter{}); err != nil || len(events) != 0 {
 		t.Errorf("Audit on an empty store: %d events, %v", len(events), err)
@@ -65,7 +65,7 @@ func testExistsAndIdentical(t *testing.T, h Harness) {
 	wantErr(t, "publishing 1.0.0's content as 1.0.1", err, registry.ErrIdentical, fnPay+"@1.0.1", fnPay+"@1.0.0")
 
 	f.publish(fnPay, "1.1.0", "alice")
-	_, err = f.s.Reject(f.ctx, fnPay, "1.1.0", "bob", "no")
+	_, err = f.s.Apply(f.ctx, registry.Change{Function: fnPay, Version: "1.1.0", Actor: "bob", Reason: "no", To: registry.Rejected})
 	f.must(err, "Reject")
 	_, err = f.s.Publish(f.ctx, Request(fnPay, "1.1.1", "alice", "1.1.0"))
 	wantErr(t, "publishing a rejected version's content again", err, registry.ErrIdentical, fnPay+"@1.1.0")
@@ -81,18 +81,18 @@ func testExistsAndIdentical(t *testing.T, h Harness) {
 func testSelfApproval(t *testing.T, h Harness) {
 	f := newFixture(t, h)
 	f.publish(fnPay, "1.0.0", "alice")
-	_, err := f.s.Approve(f.ctx, fnPay, "1.0.0", "alice", "mine", false)
+	_, err := f.s.Apply(f.ctx, registry.Change{Function: fnPay, Version: "1.0.0", Actor: "alice", Reason: "mine", To: registry.Approved})
 	wantErr(t, "self-approval", err, registry.ErrSelfApproval, fnPay+"@1.0.0")
-	_, err = f.s.Approve(f.ctx, fnPay, "1.0.0", " Alice", "mine", false)
+	_, err = f.s.Apply(f.ctx, registry.Change{Function: fnPay, Version: "1.0.0", Actor: " Alice", Reason: "mine", To: registry.Approved})
 	wantErr(t, "self-approval under another spelling", err, registry.ErrSelfApproval, fnPay+"@1.0.0")
-	v, err := f.s.Approve(f.ctx, fnPay, "1.0.0", "alice", "allowed", true)
+	v, err := f.s.Apply(f.ctx, registry.Change{Function: fnPay, Version: "1.0.0", Actor: "alice", Reason: "allowed", To: registry.Approved, AllowSelf: true})
 	f.must(err, "self-approval with allowSelf")
 	if v.Status != registry.Approved || v.Reviewer != "alice" {
 		t.Errorf("after allowed self-approval: %+v", v)
 	}
 	// The author may reject their own proposal.
 	f.publish(fnPay, "1.1.0", "alice")
-	_, err = f.s.Reject(f.ctx, fnPay, "1.1.0", "alice", "changed my mind")
+	_, err = f.s.Apply(f.ctx, registry.Change{Function: fnPay, Version: "1.1.0", Actor: "alice", Reason: "changed my mind", To: registry.Rejected})
 	f.must(err, "the author rejects their own version")
 }
 
@@ -102,11 +102,14 @@ type transitionOp struct {
 }
 
 func transitionOps(f *fixture) []transitionOp {
+	op := func(name string, to registry.Status) transitionOp {
+		return transitionOp{name, func(fn, v string) (registry.Version, error) {
+			return f.s.Apply(f.ctx, registry.Change{Function: fn, Version: v, Actor: "zed", Reason: "r", To: to})
+		}}
+	}
 	return []transitionOp{
-		{"approve", func(fn, v string) (registry.Version, error) { return f.s.Approve(f.ctx, fn, v, "zed", "r", false) }},
-		{"reject", func(fn, v string) (registry.Version, error) { return f.s.Reject(f.ctx, fn, v, "zed", "r") }},
-		{"deprecate", func(fn, v string) (registry.Version, error) { return f.s.Deprecate(f.ctx, fn, v, "zed", "r") }},
-		{"withdraw", func(fn, v string) (registry.Version, error) { return f.s.Withdraw(f.ctx, fn, v, "zed", "r") }},
+		op("approve", registry.Approved), op("reject", registry.Rejected),
+		op("deprecate", registry.Deprecated), op("withdraw", registry.Withdrawn),
 	}
 }
 
@@ -168,7 +171,7 @@ func testCancelled(t *testing.T, h Harness) {
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("Publish with a cancelled context: %v", err)
 	}
-	_, err = f.s.Approve(ctx, fnPay, "1.0.0", "bob", "", false)
+	_, err = f.s.Apply(ctx, registry.Change{Function: fnPay, Version: "1.0.0", Actor: "bob", To: registry.Approved})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("Approve with a cancelled context: %v", err)
 	}

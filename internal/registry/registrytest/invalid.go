@@ -39,10 +39,14 @@ func testInvalid(t *testing.T, h Harness) {
 		wantErr(t, name, err, registry.ErrInvalid, fnPay+"@1.0.0")
 	}
 	f.publish(fnPay, "1.0.0", "alice")
-	_, err := f.s.Reject(f.ctx, fnPay, "1.0.0", "bob", " ")
+	_, err := f.s.Apply(f.ctx, registry.Change{Function: fnPay, Version: "1.0.0", Actor: "bob", Reason: " ", To: registry.Rejected})
 	wantErr(t, "reject without a reason", err, registry.ErrInvalid, fnPay+"@1.0.0")
-	_, err = f.s.Approve(f.ctx, fnPay, "1.0.0", "", "", false)
+	_, err = f.s.Apply(f.ctx, registry.Change{Function: fnPay, Version: "1.0.0", Actor: "", To: registry.Approved})
 	wantErr(t, "approve without a reviewer", err, registry.ErrInvalid, fnPay+"@1.0.0")
+	for _, to := range []registry.Status{"", registry.Pending, "published"} {
+		_, err = f.s.Apply(f.ctx, registry.Change{Function: fnPay, Version: "1.0.0", Actor: "bob", Reason: "r", To: to})
+		wantErr(t, "a change to "+string(to), err, registry.ErrInvalid, fnPay+"@1.0.0")
+	}
 	if got := f.versions(fnPay); len(got) != 1 || got[0] != "1.0.0 pending" {
 		t.Errorf("invalid calls changed the store: %q", got)
 	}

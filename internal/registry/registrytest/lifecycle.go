@@ -27,7 +27,7 @@ func testLifecycle(t *testing.T, h Harness) {
 		t.Fatalf("a pending version is active: %s", a)
 	}
 
-	ap, err := f.s.Approve(f.ctx, fnPay, "1.0.0", "bob", "ship it", false)
+	ap, err := f.s.Apply(f.ctx, registry.Change{Function: fnPay, Version: "1.0.0", Actor: "bob", Reason: "ship it", To: registry.Approved})
 	f.must(err, "Approve")
 	if ap.Status != registry.Approved || ap.Reviewer != "bob" || ap.Reason != "ship it" || !ap.DecidedAt.Equal(Start.Add(time.Second)) {
 		t.Errorf("after Approve: %+v", ap)
@@ -52,7 +52,7 @@ func testLifecycle(t *testing.T, h Harness) {
 		t.Fatalf("Active = %q after approving 1.1.0", a)
 	}
 
-	dep, err := f.s.Deprecate(f.ctx, fnPay, "1.1.0", "dave", "use 2.x")
+	dep, err := f.s.Apply(f.ctx, registry.Change{Function: fnPay, Version: "1.1.0", Actor: "dave", Reason: "use 2.x", To: registry.Deprecated})
 	f.must(err, "Deprecate")
 	if dep.Status != registry.Deprecated || dep.RetiredBy != "dave" || dep.RetireReason != "use 2.x" || dep.Reviewer != "reviewer" {
 		t.Errorf("after Deprecate: %+v", dep)
@@ -60,7 +60,7 @@ func testLifecycle(t *testing.T, h Harness) {
 	if a, err := f.s.Active(f.ctx, fnPay); err != nil || a.Version != "1.1.0" || a.Status != registry.Deprecated {
 		t.Errorf("a deprecated version stays active, flagged: got %s %s, %v", a.Version, a.Status, err)
 	}
-	_, err = f.s.Withdraw(f.ctx, fnPay, "1.1.0", "dave", "security hole")
+	_, err = f.s.Apply(f.ctx, registry.Change{Function: fnPay, Version: "1.1.0", Actor: "dave", Reason: "security hole", To: registry.Withdrawn})
 	f.must(err, "Withdraw")
 	if a := f.activeVersion(fnPay); a != "1.0.0" {
 		t.Errorf("Active = %q after withdrawing 1.1.0, want 1.0.0", a)
@@ -71,7 +71,7 @@ func testLifecycle(t *testing.T, h Harness) {
 	}
 
 	f.publish(fnPay, "1.2.0", "alice")
-	rj, err := f.s.Reject(f.ctx, fnPay, "1.2.0", "bob", "breaks clients")
+	rj, err := f.s.Apply(f.ctx, registry.Change{Function: fnPay, Version: "1.2.0", Actor: "bob", Reason: "breaks clients", To: registry.Rejected})
 	f.must(err, "Reject")
 	if rj.Status != registry.Rejected || rj.Reason != "breaks clients" {
 		t.Errorf("after Reject: %+v", rj)

@@ -69,28 +69,29 @@ func testActive(t *testing.T, h Harness) {
 
 func (f *fixture) withdraw(v string) {
 	f.t.Helper()
-	_, err := f.s.Withdraw(f.ctx, fnPay, v, "ops", "retired")
+	_, err := f.s.Apply(f.ctx, registry.Change{Function: fnPay, Version: v, Actor: "ops", Reason: "retired", To: registry.Withdrawn})
 	f.must(err, "Withdraw "+v)
 }
 
 func (f *fixture) deprecate(v string) {
 	f.t.Helper()
-	_, err := f.s.Deprecate(f.ctx, fnPay, v, "ops", "old")
+	_, err := f.s.Apply(f.ctx, registry.Change{Function: fnPay, Version: v, Actor: "ops", Reason: "old", To: registry.Deprecated})
 	f.must(err, "Deprecate "+v)
 }
 
 func (f *fixture) reject(v string) {
 	f.t.Helper()
-	_, err := f.s.Reject(f.ctx, fnPay, v, "ops", "no")
+	_, err := f.s.Apply(f.ctx, registry.Change{Function: fnPay, Version: v, Actor: "ops", Reason: "no", To: registry.Rejected})
 	f.must(err, "Reject "+v)
 }
 
 func testAuditFilter(t *testing.T, h Harness) {
 	f := newFixture(t, h)
-	f.publish(fnPay, "1.0.0", "alice")                                       // Start
-	f.approve(fnPay, "1.0.0")                                                // +1s
-	f.publish("other/svc", "0.1.0", "bob")                                   // +2s
-	_, err := f.s.Approve(f.ctx, "other/svc", "0.1.0", "alice", "ok", false) // +3s
+	f.publish(fnPay, "1.0.0", "alice")     // Start
+	f.approve(fnPay, "1.0.0")              // +1s
+	f.publish("other/svc", "0.1.0", "bob") // +2s
+	_, err := f.s.Apply(f.ctx, registry.Change{Function: "other/svc", Version: "0.1.0", Actor: "alice", Reason: "ok",
+		To: registry.Approved}) // +3s
 	f.must(err, "Approve")
 	f.publish(fnPay, "1.1.0", "bob") // +4s
 
@@ -131,7 +132,7 @@ func testTamperAudit(t *testing.T, h Harness) {
 	err := f.s.VerifyAudit(f.ctx)
 	wantErr(t, "VerifyAudit after tampering", err, registry.ErrTampered, "event")
 	// Reads fail closed: a registry whose history was altered cannot be trusted.
-	if _, err := f.s.Approve(f.ctx, fnPay, "1.1.0", "bob", "", false); err == nil {
+	if _, err := f.s.Apply(f.ctx, registry.Change{Function: fnPay, Version: "1.1.0", Actor: "bob", To: registry.Approved}); err == nil {
 		t.Errorf("Approve succeeded on a tampered store")
 	}
 }
@@ -161,7 +162,7 @@ func testActiveConflict(t *testing.T, h Harness) {
 	h.ContradictActive(t, f.s, fnPay, "1.1.0")
 	_, err := f.s.Active(f.ctx, fnPay)
 	wantErr(t, "Active with a contradicting pointer", err, registry.ErrConflict, fnPay)
-	_, err = f.s.Approve(f.ctx, fnPay, "1.1.0", "bob", "", false)
+	_, err = f.s.Apply(f.ctx, registry.Change{Function: fnPay, Version: "1.1.0", Actor: "bob", To: registry.Approved})
 	wantErr(t, "Approve with a contradicting pointer", err, registry.ErrConflict, fnPay)
 	if v, err := f.s.Get(f.ctx, fnPay, "1.1.0"); err != nil || v.Status != registry.Pending {
 		t.Errorf("a refused approval changed 1.1.0: %s, %v", v.Status, err)

@@ -112,7 +112,7 @@ func (f *fixture) publish(function, version, author string) registry.Version {
 
 func (f *fixture) approve(function, version string) registry.Version {
 	f.t.Helper()
-	v, err := f.s.Approve(f.ctx, function, version, "reviewer", "looks good", false)
+	v, err := f.s.Apply(f.ctx, registry.Change{Function: function, Version: version, Actor: "reviewer", Reason: "looks good", To: registry.Approved})
 	if err != nil {
 		f.t.Fatalf("Approve %s@%s: %v", function, version, err)
 	}

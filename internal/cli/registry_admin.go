@@ -4,21 +4,12 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/relay-dev/relay/internal/iostreams"
-	"github.com/relay-dev/relay/internal/registry"
 	"github.com/relay-dev/relay/internal/registry/pgstore"
 )
-
-func init() {
-	open := func(ctx context.Context, url string, clock func() time.Time) (registry.Store, error) {
-		return pgstore.Open(ctx, url, pgstore.Options{Clock: clock})
-	}
-	openers["postgres"], openers["postgresql"] = open, open
-}
 
 // newCmdRegistry is the `relay registry` group: administration of a shared
 // registry database.
@@ -28,8 +19,20 @@ func newCmdRegistry(ios *iostreams.IOStreams) *cobra.Command {
 		Short: "Administer a shared contract registry",
 		RunE:  groupRunE,
 	}
-	var url string
-	migrate := &cobra.Command{
+	cmd.AddCommand(newCmdMigrate(ios, nil))
+	return cmd
+}
+
+// MigrateOptions holds `relay registry migrate`'s inputs; of the shared
+// registry options it uses the location.
+type MigrateOptions struct {
+	RegistryOptions
+}
+
+func newCmdMigrate(ios *iostreams.IOStreams, runF func(*MigrateOptions) error) *cobra.Command {
+	opts := &MigrateOptions{}
+	opts.IO = ios
+	cmd := &cobra.Command{
 		Use:   "migrate",
 		Short: "Create or upgrade the PostgreSQL registry's schema",
 		Long: `Apply relay's embedded schema migrations to the PostgreSQL database named by
@@ -37,21 +40,27 @@ func newCmdRegistry(ios *iostreams.IOStreams) *cobra.Command {
 places at once (a database lock serialises migrators). The file store needs no
 migration.`,
 		Args: cobra.NoArgs,
-		RunE: runE(func(_ *cobra.Command, _ []string) error {
-			loc := registryLocation(url, nil)
-			if _, ok := openers[schemeOf(loc)]; !ok {
-				return fmt.Errorf("%s is a file store, which needs no migration; migrate takes a postgres:// URL", loc)
+		RunE: runE(func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(opts)
 			}
-			if err := pgstore.Migrate(context.Background(), loc); err != nil {
-				return err
-			}
-			fmt.Fprintf(ios.ErrOut, "registry schema is at version %d\n", pgstore.SchemaVersion())
-			return nil
+			return runMigrate(cmd.Context(), opts)
 		}),
 	}
-	migrate.Flags().StringVar(&url, "registry", "", "the database `URL` (postgres://…; default $"+RegistryEnv+")")
-	cmd.AddCommand(migrate)
+	cmd.Flags().StringVar(&opts.Registry, "registry", "", "the database `URL` (postgres://…; default $"+RegistryEnv+")")
 	return cmd
+}
+
+func runMigrate(ctx context.Context, opts *MigrateOptions) error {
+	loc := registryLocation(opts.Registry, opts.Getenv)
+	if !isPostgres(schemeOf(loc)) {
+		return fmt.Errorf("%s is a file store, which needs no migration; migrate takes a postgres:// URL", loc)
+	}
+	if err := pgstore.Migrate(ctx, loc); err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "registry schema is at version %d\n", pgstore.SchemaVersion())
+	return nil
 }
 
 // schemeOf returns the URL scheme of loc, or "" for a plain path.
