@@ -155,7 +155,7 @@ func (o *DiffOptions) opener(s sideSpec, role string) func(context.Context) (loa
 	return func(ctx context.Context) (load.Options, error) {
 		lo, err := o.sideOptions(ctx, s, role)
 		if err == nil && o.AllowRemoteRefs {
-			lo.AllowRemoteRefs, lo.Fetch = true, fetchRemoteRef
+			lo.Fetch = fetchRemoteRef
 		}
 		return lo, err
 	}

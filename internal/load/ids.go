@@ -189,7 +189,7 @@ func (l *loader) idFile(from *source.File, uri string, ref *source.Node, written
 				return nil, source.Errorf(ref.ValuePos(), "$ref %s points outside the contract's directory", quote(ref.Value))
 			}
 			_, err := fs.Stat(l.opts.FS, p)
-			if err == nil || !isHTTP(uri) || (!l.opts.AllowRemoteRefs && !written) {
+			if err == nil || !isHTTP(uri) || (l.opts.Fetch == nil && !written) {
 				return l.localFile(p, ref)
 			}
 		}

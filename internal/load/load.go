@@ -37,12 +37,9 @@ type Options struct {
 	Data []byte
 	// Kind forces the kind for documents without a marker ("" = sniff).
 	Kind Kind
-	// AllowRemoteRefs permits http(s) $refs, fetched with Fetch; off by
-	// default.
-	AllowRemoteRefs bool
-	// Fetch gets a remote $ref's bytes; needed only with AllowRemoteRefs.
-	// It is the caller's, so that loading never opens a connection the
-	// caller did not provide.
+	// Fetch gets a remote $ref's bytes. http(s) $refs are refused unless
+	// it is set (--allow-remote-refs): it is the caller's, so loading
+	// never opens a connection the caller did not provide.
 	Fetch  Fetcher
 	Limits Limits
 }
@@ -61,7 +58,7 @@ type Document struct {
 	// Paths maps each loaded file to its slash path inside Options.FS.
 	Paths map[*source.File]string
 	// Remote maps each file fetched over http(s) (only with
-	// AllowRemoteRefs) to its URL; such files have no entry in Paths.
+	// Options.Fetch) to its URL; such files have no entry in Paths.
 	Remote map[*source.File]string
 	SHA256 string // hex sha256 of the main file's bytes
 

@@ -39,7 +39,7 @@ func (l *loader) remoteFile(base, loc string, ref *source.Node) (*source.File, *
 	if f := l.byKey[key]; f != nil {
 		return f, nil
 	}
-	if !l.opts.AllowRemoteRefs {
+	if l.opts.Fetch == nil {
 		return nil, source.Errorf(ref.ValuePos(),
 			"remote $ref %s is refused; pass --allow-remote-refs to fetch it", quote(ref.Value))
 	}
@@ -72,9 +72,6 @@ type fetcher struct {
 }
 
 func (f *fetcher) get(u string) ([]byte, error) {
-	if f.fetch == nil {
-		return nil, errors.New("no fetcher was given")
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), fetchTimeout)
 	defer cancel()
 	body, err := f.fetch(ctx, u)
