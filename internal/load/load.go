@@ -51,7 +51,13 @@ type Options struct {
 	Kind Kind
 	// AllowRemoteRefs permits http(s) $refs; off by default.
 	AllowRemoteRefs bool
-	Limits          Limits
+	// DeferContractCheck leaves the checks of the document's kind (JSON
+	// Schema meta-schemas, the function contract shape) to the caller, who
+	// runs CheckContract: relay contract validate reports a schema that
+	// breaks its meta-schema as an invalid document, not as one that could
+	// not be loaded.
+	DeferContractCheck bool
+	Limits             Limits
 }
 
 // Document is a loaded contract: its main file plus every file it $refs.
@@ -71,6 +77,8 @@ type Document struct {
 	// AllowRemoteRefs) to its URL; such files have no entry in Paths.
 	Remote map[*source.File]string
 	SHA256 string // hex sha256 of the main file's bytes
+	// ContractChecked says Load ran CheckContract (unless deferred).
+	ContractChecked bool
 
 	refs map[*source.Node]*source.Node // node holding "$ref" → its direct target
 }
