@@ -2,8 +2,11 @@ package validate
 
 import (
 	"context"
+	"errors"
 
+	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/load"
+	"github.com/relay-dev/relay/internal/source"
 )
 
 // schemaKeywords are the JSON Schema keywords that hold subschemas, in
@@ -30,15 +33,42 @@ var (
 	})
 )
 
-// schemaRefs checks a JSON Schema document or a function contract: load
-// has validated each schema against its draft's meta-schema (a document
-// that fails does not load), which cannot say where a $ref points. Here a
-// $ref must reach a schema: not a map of them (#/definitions), not a
-// keyword's value (#/required).
+// schemaRefs checks a JSON Schema document or a function contract. Each
+// schema must be valid against its draft's meta-schema, which load checks
+// (load.CheckContract, run here when the caller deferred it, and reporting
+// the first violation); a meta-schema cannot say where a $ref points, so
+// then a $ref must reach a schema: not a map of them (#/definitions), not
+// a keyword's value (#/required).
 func schemaRefs(ctx context.Context, doc *load.Document, p *problems) error {
+	if !doc.ContractChecked {
+		var se *source.Error
+		if err := load.CheckContract(doc); errors.As(err, &se) {
+			p.list = append(p.list, problemFromError(doc, se))
+			return nil
+		}
+	}
 	set := jsonSchemaSet
 	if doc.Kind == load.Function {
 		set = functionSet
 	}
 	return newWalker(ctx, doc, set, p).run()
+}
+
+// problemFromError places a loader error at the node it names by position
+// (for its pointer), or only at the position.
+func problemFromError(doc *load.Document, se *source.Error) finding.Problem {
+	pr := finding.Problem{Message: se.Msg,
+		Location: finding.Location{File: se.Pos.File, Line: se.Pos.Line, Column: se.Pos.Col}}
+	for _, f := range doc.Files {
+		if f.Path != se.Pos.File {
+			continue
+		}
+		f.Root.Walk(func(n *source.Node) bool {
+			if v := n.ValuePos(); v.Line == se.Pos.Line && v.Col == se.Pos.Col {
+				pr.Pointer = n.Pointer()
+			}
+			return pr.Pointer == ""
+		})
+	}
+	return pr
 }

@@ -87,3 +87,18 @@ func render(probs []finding.Problem) string {
 	}
 	return b.String()
 }
+
+// TestDeferredMetaSchema: a JSON Schema loaded without the loader's
+// meta-schema check (as relay contract validate loads it) is reported as
+// an invalid document, at the offending node.
+func TestDeferredMetaSchema(t *testing.T) {
+	fsys := fstest.MapFS{"s.json": {Data: []byte("{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"properties\": {\"id\": {\"type\": \"strng\"}}\n}\n")}}
+	doc, err := load.Load(load.Options{FS: fsys, Path: "s.json", Display: "s.json", DeferContractCheck: true})
+	require.NoError(t, err)
+	probs, err := validate.Document(context.Background(), doc, validate.Options{})
+	require.NoError(t, err)
+	require.Len(t, probs, 1)
+	assert.Equal(t, "/properties/id/type", probs[0].Pointer)
+	assert.Equal(t, finding.Location{File: "s.json", Line: 3, Column: 33}, probs[0].Location)
+	assert.Contains(t, probs[0].Message, "not a valid JSON Schema (2020-12)")
+}
