@@ -94,7 +94,10 @@ func execute(build func() *cobra.Command, args []string, ios *iostreams.IOStream
 	root.SetArgs(args)
 	cmd, err := root.ExecuteC()
 	code = exitCode(err)
-	if code == exitUsage || code == exitInput {
+	// A verdict was already reported; validate's "invalid" verdict is
+	// exit 1, which must not print a second, empty message.
+	var ve *verdictError
+	if (code == exitUsage || code == exitInput) && !errors.As(err, &ve) {
 		printError(ios.ErrOut, cmd, err, code == exitUsage)
 	}
 	return code
