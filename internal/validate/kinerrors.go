@@ -105,6 +105,9 @@ func (r *kinReporter) one(err error, at *source.Node) (placed, bool) {
 	if m := focus(chain, n); m != nil {
 		n, exact = m, true
 	}
+	if r.p.at[n] {
+		return placed{}, false
+	}
 	msg, ok := r.message(chain, n)
 	return placed{n: n, msg: msg, exact: exact}, ok
 }

@@ -50,7 +50,10 @@ func swagger(ctx context.Context, doc *load.Document, p *problems) error {
 	if err := swaggerSchemas(ctx, doc3, root, r); err != nil {
 		return err
 	}
-	err = guard(func() error { return doc3.Validate(ctx, kinOptions(false)...) })
+	err = guard(func() error {
+		stubEntries(doc3)
+		return doc3.Validate(ctx, kinOptions(false)...)
+	})
 	if err := internal(err); err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package validate
 import (
 	"context"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -23,7 +24,7 @@ func swaggerSchemas(ctx context.Context, doc3 *openapi3.T, root *source.Node, r 
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			n := v2Schema(root, ptr)
+			n := v2Schema(root, doc3, ptr)
 			if n == nil || n.Kind != source.Object || n.Has("$ref") {
 				return nil
 			}
@@ -33,14 +34,118 @@ func swaggerSchemas(ctx context.Context, doc3 *openapi3.T, root *source.Node, r 
 				return ierr
 			}
 			r.report(err, n)
-			return nil
+			return swaggerDefault(ref.Value, n, r)
 		})
 	})
 }
 
+// swaggerDefault checks a schema's default against the whole converted
+// schema (the stubs of the shallow copy would accept anything).
+func swaggerDefault(s *openapi3.Schema, n *source.Node, r *kinReporter) error {
+	def := n.Get("default")
+	if s.Default == nil || def == nil || r.p.at[def] {
+		return nil
+	}
+	opts := []openapi3.SchemaValidationOption{openapi3.MultiErrors(), openapi3.SetSchemaRegexCompiler(ecmaRegexp)}
+	err := guard(func() error { return s.VisitJSON(s.Default, opts...) })
+	if ierr := internal(err); ierr != nil {
+		return ierr
+	}
+	if err != nil {
+		r.p.list = append(r.p.list, problemAt(def, "default does not match its schema: "+schemaReason(leaves(err)[0])))
+	}
+	return nil
+}
+
+// stubEntries replaces the schema at every place the document validation
+// enters one (components, parameters, headers, media types) with a stub:
+// each schema has been validated on its own, and kin would otherwise walk
+// every schema graph again from each of those places.
+func stubEntries(doc *openapi3.T) {
+	stub := &openapi3.Schema{}
+	stubRef := func(r *openapi3.SchemaRef) *openapi3.SchemaRef {
+		if r == nil {
+			return nil
+		}
+		return &openapi3.SchemaRef{Ref: r.Ref, Value: stub}
+	}
+	content := func(c openapi3.Content) {
+		for _, mt := range c {
+			if mt != nil {
+				mt.Schema = stubRef(mt.Schema)
+			}
+		}
+	}
+	param := func(p *openapi3.Parameter) {
+		if p != nil {
+			p.Schema = stubRef(p.Schema)
+			content(p.Content)
+		}
+	}
+	response := func(r *openapi3.Response) {
+		if r == nil {
+			return
+		}
+		content(r.Content)
+		for _, h := range r.Headers {
+			if h != nil && h.Value != nil {
+				param(&h.Value.Parameter)
+			}
+		}
+	}
+	if c := doc.Components; c != nil {
+		for k, s := range c.Schemas {
+			c.Schemas[k] = stubRef(s)
+		}
+		for _, p := range c.Parameters {
+			if p != nil {
+				param(p.Value)
+			}
+		}
+		for _, rb := range c.RequestBodies {
+			if rb != nil && rb.Value != nil {
+				content(rb.Value.Content)
+			}
+		}
+		for _, resp := range c.Responses {
+			if resp != nil {
+				response(resp.Value)
+			}
+		}
+	}
+	if doc.Paths == nil {
+		return
+	}
+	for _, item := range doc.Paths.Map() {
+		for _, p := range item.Parameters {
+			if p != nil {
+				param(p.Value)
+			}
+		}
+		for _, op := range item.Operations() {
+			for _, p := range op.Parameters {
+				if p != nil {
+					param(p.Value)
+				}
+			}
+			if op.RequestBody != nil && op.RequestBody.Value != nil {
+				content(op.RequestBody.Value.Content)
+			}
+			if op.Responses != nil {
+				for _, resp := range op.Responses.Map() {
+					if resp != nil {
+						response(resp.Value)
+					}
+				}
+			}
+		}
+	}
+}
+
 // v2Schema maps a schema's pointer in the converted document to the 2.0
-// node it came from, or nil.
-func v2Schema(root *source.Node, ptr string) *source.Node {
+// node it came from, or nil. A non-body parameter's schema was made from
+// the parameter's own type keywords, so it maps to the parameter.
+func v2Schema(root *source.Node, doc3 *openapi3.T, ptr string) *source.Node {
 	toks := strings.Split(strings.TrimPrefix(ptr, "/"), "/")
 	at := func(i int) string {
 		if i < len(toks) {
@@ -63,6 +168,52 @@ func v2Schema(root *source.Node, ptr string) *source.Node {
 		return rest(root.Get("paths").Get(at(1)).Get(at(2)).Get("responses").Get(at(4)).Get("schema"), 8)
 	case at(0) == "paths" && at(3) == "requestBody" && at(4) == "content" && at(6) == "schema":
 		return rest(bodyParam(root.Get("paths").Get(at(1)), at(2)).Get("schema"), 7)
+	case at(0) == "components" && at(1) == "parameters" && at(3) == "schema":
+		return rest(root.Get("parameters").Get(at(2)), 4)
+	case at(0) == "paths" && at(2) == "parameters" && at(4) == "schema":
+		return rest(v2Param(root, doc3, at(1), "", at(3)), 5)
+	case at(0) == "paths" && at(3) == "parameters" && at(5) == "schema":
+		return rest(v2Param(root, doc3, at(1), at(2), at(4)), 6)
+	}
+	return nil
+}
+
+// v2Param finds the 2.0 parameter a converted one (index i of the path's
+// or an operation's parameters) came from, by name and location: the
+// conversion drops body and form parameters, so indexes differ.
+func v2Param(root *source.Node, doc3 *openapi3.T, path, method, i string) *source.Node {
+	item := doc3.Paths.Find(path)
+	if item == nil {
+		return nil
+	}
+	params := item.Parameters
+	if method != "" {
+		op := item.GetOperation(strings.ToUpper(method))
+		if op == nil {
+			return nil
+		}
+		params = op.Parameters
+	}
+	idx, err := strconv.Atoi(i)
+	if err != nil || idx < 0 || idx >= len(params) || params[idx] == nil || params[idx].Value == nil {
+		return nil
+	}
+	want := params[idx].Value
+	item2 := root.Get("paths").Get(path)
+	lists := []*source.Node{item2.Get("parameters")}
+	if method != "" {
+		lists[0] = item2.Get(method).Get("parameters")
+	}
+	for _, list := range lists {
+		if list == nil {
+			continue
+		}
+		// A $ref'd parameter is a component, reached (and placed) as one.
+		for _, p := range list.Children {
+			if p.Str("name") == want.Name && p.Str("in") == want.In {
+				return p
+			}
+		}
 	}
 	return nil
 }
