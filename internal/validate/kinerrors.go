@@ -102,7 +102,7 @@ func (r *kinReporter) one(err error, at *source.Node) (placed, bool) {
 	if drop || r.p.at[n] {
 		return placed{}, false // about a placeholder, or where relay has already spoken
 	}
-	if m := focus(chain, n); m != nil {
+	if m := focus(chain, n, r.root); m != nil {
 		n, exact = m, true
 	}
 	if r.p.at[n] {
@@ -170,7 +170,10 @@ func (r *kinReporter) message(chain []error, n *source.Node) (msg string, ok boo
 	var sv *openapi3.SchemaValueError
 	var pr *openapi3.SchemaPatternRegexError
 	var su *openapi3.ServerURLTemplateError
+	var us *openapi3.SecurityRequirementSchemeUndefinedError
 	switch err := chain[0]; {
+	case errors.As(err, &us):
+		return fmt.Sprintf("security requirement names %s, which is not a defined security scheme", quote(us.Scheme)), true
 	case errors.As(err, &rf):
 		field := rf.Field[strings.LastIndexByte(rf.Field, '.')+1:]
 		if contains(r.w.suggested[n], field) || n.Has(field) {

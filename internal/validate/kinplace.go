@@ -12,8 +12,13 @@ import (
 // focus narrows an error placed at an object to the member its leaf names
 // (the "type" of an unknown schema type, the field of a version mismatch),
 // or nil to stay on the object.
-func focus(chain []error, n *source.Node) *source.Node {
+func focus(chain []error, n, root *source.Node) *source.Node {
 	err := chain[0]
+	var us *openapi3.SecurityRequirementSchemeUndefinedError
+	if errors.As(err, &us) {
+		m, _ := root.Lookup(us.JSONPointer)
+		return m
+	}
 	var (
 		te *openapi3.SchemaTypeError
 		xe *openapi3.ExtraSiblingFieldsError
