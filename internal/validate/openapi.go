@@ -24,8 +24,17 @@ func openAPI(ctx context.Context, doc *load.Document, p *problems) error {
 		set = oas31
 	}
 	w := newWalker(ctx, doc, set, p)
+	var discriminators []*source.Node
+	w.hook = func(_ *walker, n *source.Node, t *objType) {
+		if t.name == "discriminator object" {
+			discriminators = append(discriminators, n)
+		}
+	}
 	if err := w.run(); err != nil {
 		return err
+	}
+	for _, n := range discriminators {
+		w.checkMapping(n) // once every schema is typed
 	}
 	d := newDecoder(w)
 	r := &kinReporter{p: p, d: d, w: w, root: doc.Main.Root, layout: oasLayout}
