@@ -62,81 +62,81 @@ func swaggerDefault(s *openapi3.Schema, n *source.Node, r *kinReporter) error {
 // each schema has been validated on its own, and kin would otherwise walk
 // every schema graph again from each of those places.
 func stubEntries(doc *openapi3.T) {
-	stub := &openapi3.Schema{}
-	stubRef := func(r *openapi3.SchemaRef) *openapi3.SchemaRef {
-		if r == nil {
-			return nil
-		}
-		return &openapi3.SchemaRef{Ref: r.Ref, Value: stub}
-	}
-	content := func(c openapi3.Content) {
-		for _, mt := range c {
-			if mt != nil {
-				mt.Schema = stubRef(mt.Schema)
-			}
-		}
-	}
-	param := func(p *openapi3.Parameter) {
-		if p != nil {
-			p.Schema = stubRef(p.Schema)
-			content(p.Content)
-		}
-	}
-	response := func(r *openapi3.Response) {
-		if r == nil {
-			return
-		}
-		content(r.Content)
-		for _, h := range r.Headers {
-			if h != nil && h.Value != nil {
-				param(&h.Value.Parameter)
-			}
-		}
-	}
+	st := stubber{stub: &openapi3.Schema{}}
 	if c := doc.Components; c != nil {
 		for k, s := range c.Schemas {
-			c.Schemas[k] = stubRef(s)
+			c.Schemas[k] = st.ref(s)
 		}
 		for _, p := range c.Parameters {
-			if p != nil {
-				param(p.Value)
-			}
+			st.param(p)
 		}
 		for _, rb := range c.RequestBodies {
 			if rb != nil && rb.Value != nil {
-				content(rb.Value.Content)
+				st.content(rb.Value.Content)
 			}
 		}
 		for _, resp := range c.Responses {
-			if resp != nil {
-				response(resp.Value)
-			}
+			st.response(resp)
 		}
 	}
-	if doc.Paths == nil {
+	if doc.Paths != nil {
+		for _, item := range doc.Paths.Map() {
+			st.pathItem(item)
+		}
+	}
+}
+
+type stubber struct{ stub *openapi3.Schema }
+
+func (st stubber) ref(r *openapi3.SchemaRef) *openapi3.SchemaRef {
+	if r == nil {
+		return nil
+	}
+	return &openapi3.SchemaRef{Ref: r.Ref, Value: st.stub}
+}
+
+func (st stubber) content(c openapi3.Content) {
+	for _, mt := range c {
+		if mt != nil {
+			mt.Schema = st.ref(mt.Schema)
+		}
+	}
+}
+
+func (st stubber) param(p *openapi3.ParameterRef) {
+	if p != nil && p.Value != nil {
+		p.Value.Schema = st.ref(p.Value.Schema)
+		st.content(p.Value.Content)
+	}
+}
+
+func (st stubber) response(r *openapi3.ResponseRef) {
+	if r == nil || r.Value == nil {
 		return
 	}
-	for _, item := range doc.Paths.Map() {
-		for _, p := range item.Parameters {
-			if p != nil {
-				param(p.Value)
-			}
+	st.content(r.Value.Content)
+	for _, h := range r.Value.Headers {
+		if h != nil && h.Value != nil {
+			h.Value.Schema = st.ref(h.Value.Schema)
+			st.content(h.Value.Content)
 		}
-		for _, op := range item.Operations() {
-			for _, p := range op.Parameters {
-				if p != nil {
-					param(p.Value)
-				}
-			}
-			if op.RequestBody != nil && op.RequestBody.Value != nil {
-				content(op.RequestBody.Value.Content)
-			}
-			if op.Responses != nil {
-				for _, resp := range op.Responses.Map() {
-					if resp != nil {
-						response(resp.Value)
-					}
-				}
+	}
+}
+
+func (st stubber) pathItem(item *openapi3.PathItem) {
+	for _, p := range item.Parameters {
+		st.param(p)
+	}
+	for _, op := range item.Operations() {
+		for _, p := range op.Parameters {
+			st.param(p)
+		}
+		if op.RequestBody != nil && op.RequestBody.Value != nil {
+			st.content(op.RequestBody.Value.Content)
+		}
+		if op.Responses != nil {
+			for _, resp := range op.Responses.Map() {
+				st.response(resp)
 			}
 		}
 	}

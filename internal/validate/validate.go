@@ -24,7 +24,12 @@
 //     in a 3.0 document, defaults that do not match their schema, patterns
 //     that no regular-expression dialect accepts. kin's model is built by
 //     decode.go straight from relay's tree (never from bytes, files or
-//     URLs), and each schema is validated once on its own.
+//     URLs), and each schema is validated once on its own, its default
+//     against the whole schema. Not checked: examples against their schemas
+//     (the specification says SHOULD), runtime expressions in links and
+//     callbacks, and path items under 3.1's components.pathItems that no
+//     path references (kin-openapi's model has no place for them; relay's
+//     walk still checks their structure).
 //   - Swagger 2.0: the same walk against the 2.0 tables; then kin-openapi's
 //     openapi2 model is converted with openapi2conv.ToV3 and validated, and
 //     its errors are placed back in the 2.0 document.
