@@ -33,19 +33,20 @@
 //   - Swagger 2.0: the same walk against the 2.0 tables; then kin-openapi's
 //     openapi2 model is converted with openapi2conv.ToV3 and validated, and
 //     its errors are placed back in the 2.0 document.
-//   - JSON Schema documents and function contracts: load already checks
-//     them against their draft's meta-schema (and function contracts
-//     against contracts/function-contract.schema.json) and refuses to load
-//     one that fails; this package adds what a meta-schema cannot say: a
-//     $ref must point at a schema, not at a map of them or a keyword's
-//     value.
+//   - JSON Schema documents and function contracts: against their draft's
+//     meta-schema (santhosh-tekuri/jsonschema) and, for function contracts,
+//     contracts/function-contract.schema.json's shape. That is load's own
+//     check (load.CheckContract), which Load runs unless the caller defers
+//     it, and which is not run twice. A meta-schema cannot say where a $ref
+//     points, so a $ref must also reach a schema, not a map of them or a
+//     keyword's value.
 //   - AsyncAPI 2.x and 3.x: no official meta-schema is available offline,
 //     so relay checks the structure the specifications require: the
 //     objects' fields (unknown, wrongly typed, required), an operation's
 //     action (send or receive), $refs to the right kind of object (a 3.x
 //     operation's channel must be a $ref into the root channels and its
-//     messages must be messages of that channel), and channel parameters
-//     in 2.x addresses. Not covered: bindings (protocol-specific objects,
+//     messages must be messages of that channel), and the parameters of
+//     channel names (2.x) and addresses (3.x). Not covered: bindings (protocol-specific objects,
 //     looked at as data), payloads in formats other than JSON Schema
 //     (Avro, Protobuf, RAML), runtime expressions, and the semantics of
 //     schemas (a payload's schema is walked for $refs, not validated).
