@@ -88,9 +88,11 @@ func (d *decoder) pointer(n *source.Node, v reflect.Value) {
 		if setScalar(n, p.Elem()) {
 			v.Set(p)
 		}
+	case n.Kind != source.Object:
+		// reported by the walker; kin gets no half-built object
 	case isRefWrapper(et):
 		v.Set(d.refWrapper(n, et))
-	case n.Kind == source.Object:
+	default:
 		v.Set(d.object(n, et))
 	}
 }
@@ -189,9 +191,16 @@ func (d *decoder) slice(n *source.Node, v reflect.Value) {
 	if n.Kind != source.Array {
 		return
 	}
-	s := reflect.MakeSlice(v.Type(), len(n.Children), len(n.Children))
-	for i, c := range n.Children {
-		d.decode(c, s.Index(i))
+	// Items that did not decode (the walker reported them) are left out:
+	// kin does not expect nil in its lists.
+	s := reflect.MakeSlice(v.Type(), 0, len(n.Children))
+	e := reflect.New(v.Type().Elem()).Elem()
+	for _, c := range n.Children {
+		e.SetZero()
+		d.decode(c, e)
+		if !isNil(e) {
+			s = reflect.Append(s, e)
+		}
 	}
 	v.Set(s)
 }
@@ -208,9 +217,17 @@ func (d *decoder) mapping(n *source.Node, v reflect.Value) {
 		}
 		e := reflect.New(et).Elem()
 		d.decode(c, e)
-		m.SetMapIndex(reflect.ValueOf(c.Key).Convert(v.Type().Key()), e)
+		if !isNil(e) {
+			m.SetMapIndex(reflect.ValueOf(c.Key).Convert(v.Type().Key()), e)
+		}
 	}
 	v.Set(m)
+}
+
+// isNil reports an object pointer left unset (a null in data, an enum's
+// null member, is a value and stays).
+func isNil(v reflect.Value) bool {
+	return v.Kind() == reflect.Pointer && v.IsNil()
 }
 
 // setScalar sets a string, bool or number from a scalar of the same kind;

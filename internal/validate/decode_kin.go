@@ -130,7 +130,7 @@ func (d *decoder) mapLike(n *source.Node, p reflect.Value, elem reflect.Type, se
 		case !d.w.skip[c]:
 			e := reflect.New(elem).Elem()
 			d.decode(c, e)
-			if !e.IsNil() {
+			if !isNil(e) {
 				set(c.Key, e)
 			}
 		}
