@@ -53,8 +53,9 @@ var invalidCorpus = map[string]struct{ reason, phrase string }{
 		"early draft example: response schemas written as {Pet: {$ref: …}} instead of {$ref: …}",
 		`unknown field "Pet" in schema`},
 	"openapi/openai-openapi30/04-498c71dd.yaml": {
-		"path templates whose parameters are declared under other names (certificate_id vs cert_id), " +
-			"type: 'null' and 2019-09/3.1 keywords ($recursiveRef, propertyNames) in a 3.0 document, defaults outside their enums",
+		"path templates whose parameters are declared under other names (certificate_id vs cert_id) or not at all, " +
+			"type: 'null' and 2019-09/3.1 keywords ($recursiveRef, propertyNames) in a 3.0 document, misspelt " +
+			"keywords (min_items), arrays without items, defaults outside their enums",
 		"does not declare the path parameter"},
 	"openapi/xero-accounting/01-d049e8df.yaml":             {xeroReason, "conflicting paths"},
 	"openapi/xero-accounting/02-5f7f7e12.yaml":             {xeroReason, "conflicting paths"},
@@ -73,7 +74,8 @@ const (
 	xeroReason = "paths that differ only in a template name (/Contacts/{ContactNumber} and /Contacts/{ContactID}), " +
 		"which OpenAPI says MUST NOT exist, and string defaults (\"false\") for boolean properties"
 	openai31Reason = "the 3.0 boolean form of exclusiveMinimum in a 3.1 document (2020-12 takes the bound itself), " +
-		"a duplicate entry in required, a string default for an array property"
+		"a duplicate entry in required, array defaults ([text, audio]) on the string items of modalities, " +
+		"and in 01 a string default (eval) for an array property"
 	adeoReason = "written against a pre-release 3.0 draft: server url, security requirements, root tags, " +
 		"message schemaFormat, parameter schema, and a misspelt reply address field (locaton)"
 )
