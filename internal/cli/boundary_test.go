@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,6 +22,12 @@ import (
 var edgePackages = map[string]bool{
 	"internal/cli":       true,
 	"internal/iostreams": true,
+}
+
+// narrowerImports are further imports some engine packages may not use:
+// validation works on what the loader read and never reads files itself.
+var narrowerImports = map[string][]string{
+	"internal/validate": {"os"},
 }
 
 const cobra = "github.com/spf13/cobra"
@@ -40,12 +47,12 @@ var forbiddenOS = map[string]bool{"Stdout": true, "Stderr": true, "Exit": true}
 func TestEngineBoundary(t *testing.T) {
 	root := moduleRoot(t)
 	pkgs := enginePackages(t, root)
-	for _, known := range []string{"internal/load", "internal/registry/notify", "internal/registry/pgstore"} {
+	for _, known := range []string{"internal/load", "internal/registry/notify", "internal/registry/pgstore", "internal/validate"} {
 		if len(pkgs[known]) == 0 {
 			t.Errorf("the walk did not find the engine package %s", known)
 		}
 	}
-	for _, files := range pkgs {
+	for pkg, files := range pkgs {
 		for _, path := range files {
 			src, err := os.ReadFile(path)
 			if err != nil {
@@ -55,8 +62,32 @@ func TestEngineBoundary(t *testing.T) {
 			for _, v := range checkBoundary(t, filepath.ToSlash(rel), src) {
 				t.Error(v)
 			}
+			for _, v := range checkNarrower(t, filepath.ToSlash(rel), src, narrowerImports[pkg]) {
+				t.Error(v)
+			}
 		}
 	}
+}
+
+// checkNarrower reports imports of the listed packages.
+func checkNarrower(t *testing.T, name string, src []byte, banned []string) []string {
+	t.Helper()
+	if len(banned) == 0 {
+		return nil
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, name, src, parser.ImportsOnly)
+	if err != nil {
+		t.Fatalf("parse %s: %v", name, err)
+	}
+	var out []string
+	for _, imp := range f.Imports {
+		path, _ := strconv.Unquote(imp.Path.Value)
+		if slices.Contains(banned, path) {
+			out = append(out, fmt.Sprintf("%s: engine code imports %q", fset.Position(imp.Pos()), path))
+		}
+	}
+	return out
 }
 
 // enginePackages maps every package directory under internal/ but the

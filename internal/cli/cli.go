@@ -85,7 +85,7 @@ func newCmdContract(ios *iostreams.IOStreams, diffRunF func(*DiffOptions) error)
 		Short: "Compare contracts, and publish and review their versions",
 		RunE:  groupRunE,
 	}
-	cmd.AddCommand(newCmdDiff(ios, diffRunF), newCmdRules(ios, nil))
+	cmd.AddCommand(newCmdDiff(ios, diffRunF), newCmdRules(ios, nil), newCmdValidate(ios, nil))
 	cmd.AddCommand(registryCommands(ios)...)
 	return cmd
 }

@@ -101,7 +101,10 @@ func execute(ctx context.Context, build func() *cobra.Command, args []string, io
 		// user's input's fault.
 		return exitInterrupted
 	}
-	if code == exitUsage || code == exitInput {
+	// A verdict was already reported; validate's "invalid" verdict is
+	// exit 1, which must not print a second, empty message.
+	var ve *verdictError
+	if (code == exitUsage || code == exitInput) && !errors.As(err, &ve) {
 		printError(ios.ErrOut, cmd, err, code == exitUsage)
 	}
 	return code

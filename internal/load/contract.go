@@ -4,6 +4,17 @@ import (
 	"github.com/relay-dev/relay/internal/source"
 )
 
+// CheckContract runs the checks of the document's kind that Load runs
+// unless Options.DeferContractCheck: a JSON Schema document against its
+// draft's meta-schema, a function contract against its shape. The error,
+// a *source.Error, is the first problem found.
+func CheckContract(d *Document) error {
+	if e := checkContract(d); e != nil {
+		return e
+	}
+	return nil
+}
+
 // checkContract runs the checks of the document's kind once every $ref has
 // resolved: a JSON Schema document (and each sibling file it reaches) must
 // be valid against its draft's meta-schema, and a function contract must

@@ -40,8 +40,14 @@ type Options struct {
 	// Fetch gets a remote $ref's bytes. http(s) $refs are refused unless
 	// it is set (--allow-remote-refs): it is the caller's, so loading
 	// never opens a connection the caller did not provide.
-	Fetch  Fetcher
-	Limits Limits
+	Fetch Fetcher
+	// DeferContractCheck leaves the checks of the document's kind (JSON
+	// Schema meta-schemas, the function contract shape) to the caller, who
+	// runs CheckContract: relay contract validate reports a schema that
+	// breaks its meta-schema as an invalid document, not as one that could
+	// not be loaded.
+	DeferContractCheck bool
+	Limits             Limits
 }
 
 // Document is a loaded contract: its main file plus every file it $refs.
@@ -61,6 +67,8 @@ type Document struct {
 	// Options.Fetch) to its URL; such files have no entry in Paths.
 	Remote map[*source.File]string
 	SHA256 string // hex sha256 of the main file's bytes
+	// ContractChecked says Load ran CheckContract (unless deferred).
+	ContractChecked bool
 
 	refs map[*source.Node]*source.Node // node holding "$ref" → its direct target
 }

@@ -70,7 +70,13 @@ func (l *loader) load() (*Document, *source.Error) {
 		func() *source.Error { return sniff(l.doc, l.opts.Kind) },
 		func() *source.Error { return lint(main) },
 		l.resolveAll,
-		func() *source.Error { return checkContract(l.doc) },
+		func() *source.Error {
+			if l.opts.DeferContractCheck {
+				return nil
+			}
+			l.doc.ContractChecked = true
+			return checkContract(l.doc)
+		},
 	} {
 		if e := step(); e != nil {
 			return nil, e

@@ -56,13 +56,13 @@ type Report struct {
 	StaleIgnores  []StaleIgnore    `json:"staleIgnores,omitempty"`
 	// Validation is what the validator found wrong with either side; nil
 	// when both are valid or validation was off.
-	Validation *Validation `json:"validation,omitempty"`
+	Validation *Problems `json:"validation,omitempty"`
 }
 
-// Validation lists the specification problems of each side. The base's are
+// Problems lists the specification problems of each side. The base's are
 // warnings (it is published already); the revision's appear only with
 // --validate warn, since by default an invalid revision is not compared.
-type Validation struct {
+type Problems struct {
 	Base     []finding.Problem `json:"base,omitempty"`
 	Revision []finding.Problem `json:"revision,omitempty"`
 }
