@@ -79,19 +79,18 @@ func schemas(ctx context.Context, w *walker, d *decoder, r *kinReporter, v31 boo
 
 // checkDefault validates a schema's default against the schema with its
 // subschemas (the stubs the schema was validated with would accept
-// anything, and make every oneOf ambiguous). 3.0 says a default MUST
-// conform to its schema; 2020-12 does not require it, but a default that
-// cannot be valid is a mistake worth the same report.
+// anything, and make every oneOf ambiguous). Only 3.0 says a default MUST
+// conform to its schema. In 3.1 a default is a JSON Schema annotation that
+// is merely recommended to be valid, so a mismatch there does not make
+// the document invalid, and validation only reports what does: strict
+// mode refuses to compare on it.
 func checkDefault(full *decoder, n *source.Node, r *kinReporter, v31 bool) error {
 	def := n.Get("default")
-	if def == nil || def.Kind == source.Null || full.w.skip[def] {
+	if v31 || def == nil || def.Kind == source.Null || full.w.skip[def] {
 		return nil
 	}
 	s := full.fullSchema(n)
 	opts := []openapi3.SchemaValidationOption{openapi3.MultiErrors(), openapi3.SetSchemaRegexCompiler(ecmaRegexp)}
-	if v31 {
-		opts = append(opts, openapi3.EnableJSONSchema2020())
-	}
 	err := guard(func() error { return s.VisitJSON(toAny(def), opts...) })
 	if err := internal(err); err != nil {
 		return err
