@@ -12,6 +12,9 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/relay-dev/relay/internal/finding"
+	"github.com/relay-dev/relay/internal/report"
 )
 
 const schemaMarker = `"schemaVersion": "relay.contract.diff/v1"`
@@ -98,4 +101,19 @@ func TestSchemaRejectsBadLevel(t *testing.T) {
 	require.NotEqual(t, buf.String(), bad)
 	assert.Error(t, validate(reportSchema(t), []byte(bad)))
 	assert.NoError(t, validate(reportSchema(t), buf.Bytes()))
+}
+
+// TestSchemaDescribesValidation: a report carrying both sides' problems
+// matches the schema, and a problem without a message does not.
+func TestSchemaDescribesValidation(t *testing.T) {
+	rep := fixture()
+	p := finding.Problem{Pointer: "/paths/~1pets/get/reponses", Message: `unknown field "reponses" in operation`,
+		Location: finding.Location{File: "api.yaml", Line: 6, Column: 7}}
+	rep.Validation = &report.Problems{Base: []finding.Problem{p}, Revision: []finding.Problem{p}}
+	var buf bytes.Buffer
+	require.NoError(t, json.NewEncoder(&buf).Encode(rep))
+	assert.NoError(t, validate(reportSchema(t), buf.Bytes()))
+	bad := strings.Replace(buf.String(), `"message":"unknown field`, `"text":"unknown field`, 1)
+	require.NotEqual(t, buf.String(), bad)
+	assert.Error(t, validate(reportSchema(t), []byte(bad)))
 }

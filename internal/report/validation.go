@@ -105,28 +105,38 @@ type ValidationRenderer interface {
 	Render(w io.Writer, v *Validation) error
 }
 
-var validationFormats = []string{"text", "json", "sarif", "github", "gitlab", "junit"}
+// validationFormats is the one list of the formats `relay contract
+// validate` writes: their names and renderers, in this order. Each shares
+// its name with the diff format of the same syntax.
+var validationFormats = []struct {
+	name string
+	r    ValidationRenderer
+}{
+	{"text", ValidationText{}},
+	{"json", ValidationJSON{}},
+	{"sarif", ValidationSARIF{}},
+	{"github", ValidationGitHub{}},
+	{"gitlab", ValidationGitLab{}},
+	{"junit", ValidationJUnit{}},
+}
 
 // ValidationFormats lists the formats `relay contract validate` writes.
-func ValidationFormats() []string { return append([]string(nil), validationFormats...) }
+func ValidationFormats() []string {
+	out := make([]string, len(validationFormats))
+	for i, f := range validationFormats {
+		out[i] = f.name
+	}
+	return out
+}
 
 // LookupValidation returns the renderer for a validation format.
 func LookupValidation(name string) (ValidationRenderer, error) {
-	switch name {
-	case "text":
-		return ValidationText{}, nil
-	case "json":
-		return ValidationJSON{}, nil
-	case "sarif":
-		return ValidationSARIF{}, nil
-	case "github":
-		return ValidationGitHub{}, nil
-	case "gitlab":
-		return ValidationGitLab{}, nil
-	case "junit":
-		return ValidationJUnit{}, nil
+	for _, f := range validationFormats {
+		if f.name == name {
+			return f.r, nil
+		}
 	}
-	return nil, fmt.Errorf("unknown validation format %q (want one of: %s)", name, strings.Join(validationFormats, ", "))
+	return nil, fmt.Errorf("unknown validation format %q (want one of: %s)", name, strings.Join(ValidationFormats(), ", "))
 }
 
 // ValidationJSON renders the report of record.
@@ -160,6 +170,12 @@ func (ValidationText) Render(w io.Writer, v *Validation) error {
 // editors and grep read.
 func oneLine(s string) string {
 	return strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+}
+
+// ProblemLine is one problem as editors and compilers write it:
+// file:line:col: message, on one line.
+func ProblemLine(p finding.Problem) string {
+	return problemLoc(p.Location, "") + ": " + oneLine(p.Message)
 }
 
 // problemLoc is file:line:col, or the file alone when there is no line.
