@@ -64,6 +64,9 @@ type Input struct {
 	// Now is the clock for ignore expiry and x-sunset dates; zero means
 	// the time Run starts.
 	Now time.Time
+	// Validate sets what validation runs and what an invalid revision
+	// costs; "" is ValidateStrict.
+	Validate ValidateMode
 }
 
 // Result is a finished comparison.
@@ -77,10 +80,11 @@ type Result struct {
 	Classified []finding.Change
 }
 
-// Run loads both sides, diffs, classifies and applies the policy. The base
-// is loaded first, so a broken base is reported as such and never mistaken
-// for an empty contract. Cancelling ctx stops it between stages with
-// ctx's error.
+// Run loads both sides, validates them while it diffs, classifies and
+// applies the policy. The base is loaded first, so a broken base is
+// reported as such and never mistaken for an empty contract. An invalid
+// revision is *InvalidError unless in.Validate says otherwise. Cancelling
+// ctx stops it between stages with ctx's error.
 func Run(ctx context.Context, in Input) (*Result, error) {
 	if in.Now.IsZero() {
 		in.Now = time.Now()
@@ -100,8 +104,17 @@ func Run(ctx context.Context, in Input) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	vctx, stop := context.WithCancel(ctx)
+	defer stop() // an early return abandons the validation
+	val := startValidation(vctx, in.Validate, base, rev)
 	res, err := diff.Compare(base.Doc, rev.Doc, in.Match)
-	if err != nil {
+	// What validation says of an invalid revision explains a failed diff
+	// better than the diff can, so it is heard first.
+	problems, verr := val.wait(in.Validate, rev)
+	switch {
+	case verr != nil:
+		return nil, verr
+	case err != nil:
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
@@ -120,6 +133,7 @@ func Run(ctx context.Context, in Input) (*Result, error) {
 	rep := report.New(in.Tool, base.side(), rev.side(), kept, failOn)
 	rep.Function = in.Function
 	rep.StaleIgnores = stale
+	rep.Validation = problems
 	return &Result{Report: rep, FailOn: failOn, Base: base, Revision: rev, Classified: classified}, nil
 }
 

@@ -119,3 +119,86 @@ func TestCancelledRunStops(t *testing.T) {
 	_, err := check.Run(ctx, petstore())
 	assert.ErrorIs(t, err, context.Canceled)
 }
+
+const validAPI = `openapi: 3.0.3
+info: {title: Pets, version: 1.0.0}
+paths:
+  /pets:
+    get:
+      responses:
+        '200': {description: the pets}
+`
+
+// reponses misspells responses: relay used to call it "success response
+// removed".
+const invalidAPI = `openapi: 3.0.3
+info: {title: Pets, version: 1.0.0}
+paths:
+  /pets:
+    get:
+      reponses:
+        '200': {description: the pets}
+`
+
+func memSide(name, text string) check.Side {
+	return check.Side{Open: func(context.Context) (load.Options, error) {
+		return load.Options{FS: fstest.MapFS{name: {Data: []byte(text)}}, Path: name, Display: name}, nil
+	}}
+}
+
+func TestInvalidRevisionIsRefusedByDefault(t *testing.T) {
+	in := check.Input{Base: memSide("base.yaml", validAPI), Revision: memSide("rev.yaml", invalidAPI), Now: now}
+	_, err := check.Run(context.Background(), in)
+	var inv *check.InvalidError
+	require.ErrorAs(t, err, &inv)
+	assert.Equal(t, "rev.yaml", inv.Display)
+	assert.Equal(t, load.OpenAPI, inv.Kind)
+	require.NotEmpty(t, inv.Problems)
+	assert.Equal(t, finding.Location{File: "rev.yaml", Line: 6, Column: 7}, inv.Problems[0].Location)
+	assert.Contains(t, err.Error(), "rev.yaml is not a valid openapi contract")
+}
+
+func TestWarnComparesAnInvalidRevision(t *testing.T) {
+	in := check.Input{Base: memSide("base.yaml", validAPI), Revision: memSide("rev.yaml", invalidAPI), Now: now,
+		Validate: check.ValidateWarn}
+	res, err := check.Run(context.Background(), in)
+	require.NoError(t, err)
+	require.NotNil(t, res.Report.Validation)
+	assert.Empty(t, res.Report.Validation.Base)
+	require.NotEmpty(t, res.Report.Validation.Revision)
+	assert.Contains(t, res.Report.Validation.Revision[0].Message, "reponses")
+	assert.NotEmpty(t, res.Report.Changes, "the diff still ran")
+}
+
+func TestInvalidBaseIsAWarningEvenWhenStrict(t *testing.T) {
+	in := check.Input{Base: memSide("base.yaml", invalidAPI), Revision: memSide("rev.yaml", validAPI), Now: now}
+	res, err := check.Run(context.Background(), in)
+	require.NoError(t, err)
+	require.NotNil(t, res.Report.Validation)
+	require.NotEmpty(t, res.Report.Validation.Base)
+	assert.Equal(t, "base.yaml", res.Report.Validation.Base[0].Location.File)
+	assert.Empty(t, res.Report.Validation.Revision)
+}
+
+func TestValidateOffValidatesNothing(t *testing.T) {
+	in := check.Input{Base: memSide("base.yaml", invalidAPI), Revision: memSide("rev.yaml", invalidAPI), Now: now,
+		Validate: check.ValidateOff}
+	res, err := check.Run(context.Background(), in)
+	require.NoError(t, err)
+	assert.Nil(t, res.Report.Validation)
+}
+
+func TestValidateOneSide(t *testing.T) {
+	first, err := check.Run(context.Background(), check.Input{Base: memSide("a.yaml", invalidAPI),
+		Revision: memSide("b.yaml", invalidAPI), Validate: check.ValidateOff, Now: now})
+	require.NoError(t, err)
+	_, err = check.Validate(context.Background(), first.Revision, check.ValidateStrict)
+	var inv *check.InvalidError
+	require.ErrorAs(t, err, &inv)
+	probs, err := check.Validate(context.Background(), first.Revision, check.ValidateWarn)
+	require.NoError(t, err)
+	assert.NotEmpty(t, probs)
+	probs, err = check.Validate(context.Background(), first.Revision, check.ValidateOff)
+	require.NoError(t, err)
+	assert.Empty(t, probs)
+}

@@ -33,6 +33,9 @@ func (f *diffFlags) allOptions(opts *DiffOptions, args []string) error {
 	if opts.FailOn, err = parseFailOn(f.failOn); err != nil {
 		return err
 	}
+	if opts.Validate, err = parseValidateMode(f.validate); err != nil {
+		return err
+	}
 	if opts.Kind, err = parseKind(f.kind); err != nil {
 		return err
 	}
@@ -144,6 +147,7 @@ func (opts *DiffOptions) runEntry(ctx context.Context, cfgPath string, pol *chec
 	}
 	r.err = eo.compareAndWrite(ctx, pol, r)
 	if r.err != nil {
+		printInvalid(&r.stderr, r.err)
 		r.err = entryError(cfgPath, ct, r.err)
 		fmt.Fprintln(&r.stderr, "relay: "+oneLine(r.err.Error()))
 	}
@@ -155,6 +159,7 @@ func (opts *DiffOptions) compareAndWrite(ctx context.Context, pol *check.Policy,
 	if err != nil {
 		return err
 	}
+	printProblems(&r.stderr, c)
 	for _, s := range c.Report.StaleIgnores {
 		r.stale = append(r.stale, pol.StaleWarning(s))
 	}

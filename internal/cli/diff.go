@@ -57,6 +57,8 @@ type DiffOptions struct {
 	// registryBase is a registry version already fetched (publish has the
 	// active version in hand): the base is read from it, not fetched again.
 	registryBase *registry.Version
+	// Validate is --validate: what an invalid revision costs.
+	Validate check.ValidateMode
 	// revisionLoaded is a revision already loaded (publish has read it to
 	// store its files): it is compared as is, not loaded again.
 	revisionLoaded *check.Loaded
@@ -70,6 +72,7 @@ type diffFlags struct {
 	match                                          diff.Options
 	formats                                        []string
 	allowRemoteRefs, all                           bool
+	validate                                       string
 	changedSince, registry                         string
 }
 
@@ -139,6 +142,7 @@ func newCmdDiff(ios *iostreams.IOStreams, runF func(*DiffOptions) error) *cobra.
 	fl.StringVar(&f.failOn, "fail-on", string(finding.Breaking), "lowest level that exits 20: breaking or warning")
 	fl.StringVar(&f.kind, "kind", "", "contract `KIND` for documents without a marker: "+load.KindList())
 	fl.StringVar(&f.schemaRole, "schema-role", string(diff.RoleInput), "for a bare JSON Schema, what it validates: `ROLE` = input (data others send) or output (data it emits)")
+	fl.StringVar(&f.validate, "validate", string(check.ValidateStrict), "validation of the revision: `MODE` = strict (an invalid revision is exit 1), warn (compare it anyway, listing its problems) or off")
 	fl.BoolVar(&f.allowRemoteRefs, "allow-remote-refs", false, "allow $ref to http(s) URLs")
 	fl.StringVar(&f.match.MatchPath, "match-path", "", "compare only operations whose path matches `GLOB` (* within a segment, ** across)")
 	fl.StringVar(&f.match.ExcludePath, "exclude-path", "", "leave out operations whose path matches `GLOB`")
@@ -170,6 +174,9 @@ func (f *diffFlags) options(ios *iostreams.IOStreams, args []string) (*DiffOptio
 	if opts.FailOn, err = parseFailOn(f.failOn); err != nil {
 		return nil, err
 	}
+	if opts.Validate, err = parseValidateMode(f.validate); err != nil {
+		return nil, err
+	}
 	if opts.Kind, err = parseKind(f.kind); err != nil {
 		return nil, err
 	}
@@ -197,6 +204,14 @@ func parseKind(s string) (load.Kind, error) {
 	return "", usageErrorf("--kind must be %s, not %q", load.KindChoice(), s)
 }
 
+func parseValidateMode(s string) (check.ValidateMode, error) {
+	m, err := check.ParseValidateMode(s)
+	if err != nil {
+		return "", usageErrorf("--validate must be strict, warn or off, not %q", s)
+	}
+	return m, nil
+}
+
 func parseSchemaRole(s string) (diff.SchemaRole, error) {
 	switch r := diff.SchemaRole(s); r {
 	case diff.RoleInput, diff.RoleOutput:
@@ -221,8 +236,10 @@ func runDiff(ctx context.Context, opts *DiffOptions) error {
 	printNotices(opts.IO, pol)
 	c, err := opts.compare(ctx, pol)
 	if err != nil {
+		printInvalid(opts.IO.ErrOut, err)
 		return err
 	}
+	printProblems(opts.IO.ErrOut, c)
 	printStale(opts.IO, pol, c.Report.StaleIgnores)
 	if err := opts.writeReports(c.Report, c.FailOn, c.Base, c.Revision); err != nil {
 		return err
@@ -241,7 +258,7 @@ func (opts *DiffOptions) compare(ctx context.Context, pol *check.Policy) (*check
 		Revision: check.Side{Open: opts.opener(opts.Revision, "revision"), Loaded: opts.revisionLoaded},
 		Kind:     opts.Kind, Match: opts.Match, Policy: pol,
 		FailOn: opts.FailOn, FailOnSet: opts.FailOnSet, Function: opts.Function,
-		Tool: report.Tool{Name: "relay", Version: Version()}, Now: opts.Now,
+		Tool: report.Tool{Name: "relay", Version: Version()}, Now: opts.Now, Validate: opts.Validate,
 	}
 	res, err := check.Run(ctx, in)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/relay-dev/relay/internal/check"
 	"github.com/relay-dev/relay/internal/diff"
 	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/load"
@@ -26,7 +27,7 @@ func TestDiffFlagDefaults(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	if opts.FailOn != finding.Breaking || opts.Kind != "" || opts.AllowRemoteRefs || opts.Function != "" {
+	if opts.FailOn != finding.Breaking || opts.Kind != "" || opts.AllowRemoteRefs || opts.Function != "" || opts.Validate != check.ValidateStrict {
 		t.Errorf("defaults: %+v", opts)
 	}
 	if want := []output{{Format: "text"}}; !reflect.DeepEqual(opts.Outputs, want) {
@@ -39,7 +40,7 @@ func TestDiffFlagsParsed(t *testing.T) {
 		"--base", "git:main", "--contract", "docs/api.yaml", "--function", "team/payments",
 		"--format", "json=out/r.json", "--format", "sarif", "--output", "out/r.sarif",
 		"--fail-on", "warning", "--kind", "swagger", "--allow-remote-refs",
-		"--config", "ci/relay.yaml", "--write-baseline", "baseline.yaml", "--schema-role", "output")
+		"--config", "ci/relay.yaml", "--write-baseline", "baseline.yaml", "--schema-role", "output", "--validate", "warn")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -56,6 +57,7 @@ func TestDiffFlagsParsed(t *testing.T) {
 		ConfigPath:      "ci/relay.yaml",
 		WriteBaseline:   "baseline.yaml",
 		Match:           diff.Options{SchemaRole: diff.RoleOutput},
+		Validate:        check.ValidateWarn,
 	}
 	if !reflect.DeepEqual(opts, want) {
 		t.Errorf("got  %+v\nwant %+v", opts, want)

@@ -14,6 +14,7 @@ import (
 	"github.com/relay-dev/relay/internal/iostreams"
 	"github.com/relay-dev/relay/internal/report"
 	"github.com/relay-dev/relay/internal/source"
+	"github.com/relay-dev/relay/internal/validate"
 )
 
 // Exit codes besides the verdicts 0/10/20, which come from package report.
@@ -72,6 +73,8 @@ func exitCode(err error) int {
 		return report.ExitOK
 	case errors.As(err, &ve):
 		return ve.code
+	case isInternal(err):
+		return exitInternal
 	case errors.As(err, &ue):
 		return exitUsage
 	case errors.As(err, &ie):
@@ -100,6 +103,11 @@ func execute(ctx context.Context, build func() *cobra.Command, args []string, io
 		// short ("context canceled", a killed git), which is not the
 		// user's input's fault.
 		return exitInterrupted
+	}
+	if code == exitInternal {
+		_, _ = fmt.Fprintf(ios.ErrOut, "relay: %s; please report this at %s (--validate off skips validation meanwhile)\n",
+			oneLine(err.Error()), issuesURL)
+		return code
 	}
 	// A verdict was already reported; validate's "invalid" verdict is
 	// exit 1, which must not print a second, empty message.
@@ -150,4 +158,11 @@ func oneLine(s string) string {
 		}
 	}
 	return strings.Join(parts, "; ")
+}
+
+// isInternal says err is a bug of relay's that a component caught (the
+// validator recovering from a panic in kin-openapi): exit 70, like a panic.
+func isInternal(err error) bool {
+	var vie *validate.InternalError
+	return errors.As(err, &vie)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/relay-dev/relay/internal/report"
 	"github.com/relay-dev/relay/internal/source"
+	"github.com/relay-dev/relay/internal/validate"
 )
 
 func TestExitCodeMapping(t *testing.T) {
@@ -48,6 +49,7 @@ func TestRunETypesErrors(t *testing.T) {
 		{srcErr, 1},
 		{usageErrorf("bad"), 2},
 		{&verdictError{code: 20}, 20},
+		{fmt.Errorf("validating api.yaml: %w", &validate.InternalError{Msg: "panic: boom"}), 70},
 	} {
 		err := runE(func(*cobra.Command, []string) error { return tt.in })(nil, nil)
 		if got := exitCode(err); got != tt.want {
@@ -132,5 +134,23 @@ func TestExitCodesHelpCoversEveryCode(t *testing.T) {
 		if !strings.Contains(exitCodesHelp, fmt.Sprintf("\n%4d  ", code)) {
 			t.Errorf("exit code %d is missing from relay help exit-codes", code)
 		}
+	}
+}
+
+// TestCaughtInternalErrorIsExit70: a bug a component caught (the
+// validator recovering from a kin-openapi panic) is exit 70 with one line
+// asking for a report, like a panic, never exit 1 as if the input were bad.
+func TestCaughtInternalErrorIsExit70(t *testing.T) {
+	fail := func(*DiffOptions) error {
+		return fmt.Errorf("validating api.yaml: %w", &validate.InternalError{Msg: "panic: boom"})
+	}
+	code, _, errOut := runRoot(t, fail, "contract", "diff", "a.yaml", "b.yaml")
+	if code != 70 {
+		t.Errorf("exit %d, want 70", code)
+	}
+	want := "relay: validating api.yaml: internal error while validating: panic: boom; please report this at " + issuesURL +
+		" (--validate off skips validation meanwhile)\n"
+	if errOut != want {
+		t.Errorf("stderr %q\nwant   %q", errOut, want)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/relay-dev/relay/internal/check"
 	"github.com/relay-dev/relay/internal/iostreams"
 	"github.com/relay-dev/relay/internal/load"
 	"github.com/relay-dev/relay/internal/registry"
@@ -72,9 +73,9 @@ func TestRegistryCommandsParseIntoTheirOwnOptions(t *testing.T) {
 
 	var pb *PublishOptions
 	code, errOut = parseCommand(t, func(ios *iostreams.IOStreams) *cobra.Command { return newCmdPublish(ios, capture(&pb)) },
-		"publish", "--function", "t/f", "--contract", "api.yaml", "--version", "2.0.0", "--author", "ada", "--kind", "asyncapi", "--registry", "/r")
+		"publish", "--function", "t/f", "--contract", "api.yaml", "--version", "2.0.0", "--author", "ada", "--kind", "asyncapi", "--registry", "/r", "--validate", "warn")
 	wantOptions(t, code, errOut, pb, &PublishOptions{RegistryOptions: reg(pb.IO), Function: "t/f", Contract: "api.yaml",
-		Version: "2.0.0", Author: "ada", Kind: load.AsyncAPI})
+		Version: "2.0.0", Author: "ada", Kind: load.AsyncAPI, Validate: check.ValidateWarn})
 
 	var mg *MigrateOptions
 	code, errOut = parseCommand(t, func(ios *iostreams.IOStreams) *cobra.Command { return newCmdMigrate(ios, capture(&mg)) },

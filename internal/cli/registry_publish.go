@@ -24,6 +24,9 @@ type PublishOptions struct {
 	Author string
 	// Kind forces the contract kind of a document without a marker.
 	Kind load.Kind
+	// Validate is --validate: an invalid contract is refused (strict),
+	// published with warnings (warn), or not checked (off).
+	Validate check.ValidateMode
 }
 
 const publishLong = `Store the contract (with every file it $refs) as a pending version of the
@@ -32,12 +35,13 @@ follow the diff: breaking changes need a major bump, additive ones a minor
 bump, documentation a patch. Without --version, relay picks the smallest
 number the diff allows (for a first version: the contract's own version,
 else 1.0.0). Identical content is refused. The author defaults to git's
-user.name, then $USER.`
+user.name, then $USER. A contract that is not a valid document of its kind
+is refused unless --validate says otherwise.`
 
 func newCmdPublish(ios *iostreams.IOStreams, runF func(*PublishOptions) error) *cobra.Command {
 	opts := &PublishOptions{}
 	opts.IO = ios
-	var kind string
+	var kind, validate string
 	cmd := &cobra.Command{
 		Use:     "publish --function TEAM/NAME --contract PATH [--version V] [--author A]",
 		Short:   "Propose a contract version: stored as pending until approved",
@@ -45,7 +49,7 @@ func newCmdPublish(ios *iostreams.IOStreams, runF func(*PublishOptions) error) *
 		Example: "  relay contract publish --function my-team/payments --contract docs/contracts/payments.yml",
 		Args:    cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
-			if err := opts.check(kind); err != nil {
+			if err := opts.check(kind, validate); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -61,11 +65,12 @@ func newCmdPublish(ios *iostreams.IOStreams, runF func(*PublishOptions) error) *
 	fl.StringVar(&opts.Version, "version", "", "the new version (semver); default: the smallest the diff allows")
 	fl.StringVar(&opts.Author, "author", "", "who proposes it (default git's user.name, then $USER)")
 	fl.StringVar(&kind, "kind", "", "contract `KIND` for documents without a marker")
+	fl.StringVar(&validate, "validate", string(check.ValidateStrict), "`MODE` = strict (an invalid contract is refused), warn (published with its problems listed) or off")
 	return cmd
 }
 
 // check validates the flags; every problem is a usage error.
-func (o *PublishOptions) check(kind string) error {
+func (o *PublishOptions) check(kind, validate string) error {
 	if o.Function == "" || o.Contract == "" {
 		return usageErrorf("publish needs --function TEAM/NAME and --contract PATH")
 	}
@@ -73,6 +78,9 @@ func (o *PublishOptions) check(kind string) error {
 		return usageErrorf("--function: %v", err)
 	}
 	var err error
+	if o.Validate, err = parseValidateMode(validate); err != nil {
+		return err
+	}
 	o.Kind, err = parseKind(kind)
 	return err
 }
@@ -85,6 +93,12 @@ func runPublish(ctx context.Context, opts *PublishOptions) error {
 	if err != nil {
 		return err
 	}
+	probs, err := check.Validate(ctx, rev, opts.Validate)
+	if err != nil {
+		printInvalid(opts.IO.ErrOut, err)
+		return err
+	}
+	warnProblems(opts.IO.ErrOut, rev.Options.Display, rev.Doc.Kind, probs, "published anyway")
 	req, err := opts.request(rev)
 	if err != nil {
 		return err
@@ -134,8 +148,11 @@ func (o *PublishOptions) request(rev *check.Loaded) (registry.PublishRequest, er
 // diffOptions are the `relay contract diff` options that load the
 // contract and compare it with the active version.
 func (o *PublishOptions) diffOptions() *DiffOptions {
+	// The contract is validated before this diff, and the base was when
+	// it was published.
 	return &DiffOptions{IO: o.IO, Registry: o.Registry, Getenv: o.Getenv, Function: o.Function, Kind: o.Kind,
-		Revision: sideSpec{Kind: sideFile, Path: o.Contract, Raw: o.Contract}, FailOn: finding.Breaking}
+		Revision: sideSpec{Kind: sideFile, Path: o.Contract, Raw: o.Contract}, FailOn: finding.Breaking,
+		Validate: check.ValidateOff}
 }
 
 // publishDiff compares the contract with the active version through the

@@ -171,11 +171,7 @@ func (opts *ValidateOptions) validateFile(ctx context.Context, file string) (rep
 		return unloadable(file, err), nil
 	}
 	probs, err := validate.Document(ctx, doc)
-	var ie *validate.InternalError
-	switch {
-	case errors.As(err, &ie):
-		return report.ValidationResult{}, fmt.Errorf("%s: %w; please report this at %s", file, err, issuesURL)
-	case err != nil:
+	if err != nil {
 		return report.ValidationResult{}, fmt.Errorf("validating %s: %w", file, err)
 	}
 	return report.ValidationResult{Source: file, Kind: string(doc.Kind), SpecVersion: doc.SpecVersion,
