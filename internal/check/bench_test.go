@@ -40,18 +40,23 @@ func osSide(p string) check.Side {
 }
 
 // BenchmarkRunStripe is what `relay contract diff` costs on the largest
-// real pair, minus rendering: the whole pipeline, both sides loaded.
+// real pair, minus rendering: the whole pipeline, both sides loaded, with
+// validation (the default) and without it (--validate off, which is what
+// the diff cost before validation existed).
 func BenchmarkRunStripe(b *testing.B) {
 	for _, series := range []string{"openapi/stripe-json", "openapi/stripe-yaml"} {
 		base, rev := corpusPair(b, series)
-		b.Run(filepath.Base(series), func(b *testing.B) {
-			b.ReportAllocs()
-			in := check.Input{Base: osSide(base), Revision: osSide(rev), Tool: report.Tool{Name: "relay", Version: "bench"}}
-			for b.Loop() {
-				if _, err := check.Run(context.Background(), in); err != nil {
-					b.Fatal(err)
+		for _, mode := range []check.ValidateMode{check.ValidateStrict, check.ValidateOff} {
+			b.Run(filepath.Base(series)+"/validate="+string(mode), func(b *testing.B) {
+				b.ReportAllocs()
+				in := check.Input{Base: osSide(base), Revision: osSide(rev), Validate: mode,
+					Tool: report.Tool{Name: "relay", Version: "bench"}}
+				for b.Loop() {
+					if _, err := check.Run(context.Background(), in); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-		})
+			})
+		}
 	}
 }
