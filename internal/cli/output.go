@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -124,15 +125,32 @@ func (opts *DiffOptions) writeReports(rep *report.Report, failOn finding.Level, 
 // writeOutputs renders every report before writing any, so a render
 // failure leaves no half-updated set of files behind.
 func writeOutputs(ios *iostreams.IOStreams, outs []output, rep *report.Report, rc *rendering) error {
+	return renderThenWrite(ios, outs, func(o output) (renderer[*report.Report], error) {
+		f, err := report.LookupFormat(o.Format)
+		if err != nil {
+			return nil, err
+		}
+		return f.New(rc.options(ios, o, f)), nil
+	}, rep)
+}
+
+// renderer is a report.Renderer or a report.ValidationRenderer.
+type renderer[T any] interface {
+	Render(w io.Writer, v T) error
+}
+
+// renderThenWrite renders every output into memory before writing any,
+// so a render failure leaves no half-updated set of files behind. It
+// serves the diff's reports and validate's alike.
+func renderThenWrite[T any](ios *iostreams.IOStreams, outs []output, lookup func(output) (renderer[T], error), v T) error {
 	rendered := make([][]byte, len(outs))
 	for i, o := range outs {
-		f, err := report.LookupFormat(o.Format)
+		r, err := lookup(o)
 		if err != nil {
 			return err
 		}
-		r := f.New(rc.options(ios, o, f))
 		var buf bytes.Buffer
-		if err := r.Render(&buf, rep); err != nil {
+		if err := r.Render(&buf, v); err != nil {
 			return fmt.Errorf("rendering the %s report: %w", o.Format, err)
 		}
 		rendered[i] = buf.Bytes()

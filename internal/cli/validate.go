@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -193,22 +192,7 @@ func unloadable(file string, err error) report.ValidationResult {
 // writeValidation renders every report before writing any, so a render
 // failure leaves no half-updated set of files behind.
 func writeValidation(ios *iostreams.IOStreams, outs []output, v *report.Validation) error {
-	rendered := make([][]byte, len(outs))
-	for i, o := range outs {
-		r, err := report.LookupValidation(o.Format)
-		if err != nil {
-			return err
-		}
-		var buf bytes.Buffer
-		if err := r.Render(&buf, v); err != nil {
-			return fmt.Errorf("rendering the %s report: %w", o.Format, err)
-		}
-		rendered[i] = buf.Bytes()
-	}
-	for i, o := range outs {
-		if err := writeOutput(ios, o, rendered[i]); err != nil {
-			return err
-		}
-	}
-	return nil
+	return renderThenWrite(ios, outs, func(o output) (renderer[*report.Validation], error) {
+		return report.LookupValidation(o.Format)
+	}, v)
 }
