@@ -21,7 +21,8 @@
 //     types, path parameters declared for every template variable,
 //     duplicate operationIds, server URL templates, security schemes and
 //     flows, parameter styles, mutually exclusive fields, 3.1-only keywords
-//     in a 3.0 document, defaults that do not match their schema, patterns
+//     in a 3.0 document, defaults that do not match their schema (3.0 only:
+//     in 3.1 a default is an annotation), patterns
 //     that no regular-expression dialect accepts. kin's model is built by
 //     decode.go straight from relay's tree (never from bytes, files or
 //     URLs), and each schema is validated once on its own, its default
