@@ -11,6 +11,7 @@ import (
 
 	"github.com/relay-dev/relay/internal/iostreams"
 	"github.com/relay-dev/relay/internal/registry"
+	"github.com/relay-dev/relay/internal/source"
 )
 
 // RegistryOptions is what every registry command shares: which registry,
@@ -59,6 +60,10 @@ func splitRef(ref string, needVersion bool) (function, version string, err error
 	if needVersion {
 		if function, version, err = registry.ParseRef(ref); err != nil {
 			return "", "", usageErrorf("%v", err)
+		}
+		if version == "" {
+			return "", "", usageErrorf("%s names no version: write %s@VERSION (relay contract versions %s lists them)",
+				source.Truncate(ref, 200), source.Truncate(ref, 200), source.Truncate(ref, 200))
 		}
 		return function, version, nil
 	}
