@@ -39,8 +39,8 @@ build: ## build bin/relay (trimmed paths, version from git describe)
 test: ## run every test (the README's test command)
 	$(GO) test ./...
 
-race: ## run every test under the race detector
-	$(GO) test -race ./...
+race: ## run the tests under the race detector (-short: corpus tests skipped, they run in make test)
+	$(GO) test -race -short ./...
 
 lint: fmt-check vet golangci-lint ## gofmt check, go vet and golangci-lint
 

@@ -67,6 +67,9 @@ func loadCorpusFile(tb testing.TB, corpus, rel string) (*Document, error) {
 }
 
 func TestCorpusLoads(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the corpus takes a while to load; skipped with -short")
+	}
 	corpus := requireCorpus(t)
 	var files []string
 	require.NoError(t, filepath.WalkDir(corpus, func(p string, d os.DirEntry, err error) error {
