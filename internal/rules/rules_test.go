@@ -192,3 +192,21 @@ func TestPolicyLevels(t *testing.T) {
 		assert.Equal(t, want, changes[0].Level, dir)
 	}
 }
+
+// TestBaseLocationsInBase: a change's base location points into the base
+// version and its revision location into the revision, in every fixture.
+func TestBaseLocationsInBase(t *testing.T) {
+	dirs, err := os.ReadDir("testdata")
+	require.NoError(t, err)
+	for _, d := range dirs {
+		if !d.IsDir() {
+			continue
+		}
+		for _, c := range classify(t, filepath.Join("testdata", d.Name())) {
+			if c.Base != nil {
+				assert.True(t, strings.HasPrefix(c.Base.File, "base."), "%s %s: base location in %s", d.Name(), c.ID, c.Base.File)
+			}
+			assert.True(t, strings.HasPrefix(c.Revision.File, "revision."), "%s %s: revision location in %s", d.Name(), c.ID, c.Revision.File)
+		}
+	}
+}
