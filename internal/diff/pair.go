@@ -80,6 +80,11 @@ type SchemaPair struct {
 	// the keyword; DepSchemas pairs dependentSchemas by property name.
 	Contains, PropertyNames, Then, Else *SchemaPair
 	DepSchemas                          map[string]*SchemaPair
+	// Wire marks the value of a parameter and everything nested in it:
+	// query, path, header and cookie values (and 2.0 formData) travel as
+	// text, so their types are judged by the text they accept. It is part
+	// of the memo key, so a component shared with a body is compared twice.
+	Wire bool
 	// Wrapped marks a pair where one side is a bare oneOf/anyOf and the
 	// other a plain schema read as its single variant: only the variant
 	// lists are compared.
@@ -109,6 +114,7 @@ type VariantPair struct {
 type pairKey struct {
 	base, rev *Schema
 	side      Side
+	wire      bool
 }
 
 // matcher builds the pair graph for one comparison.
@@ -193,7 +199,7 @@ func (m *matcher) params(op *OpPair, side Side) []*ParamPair {
 		pp := &ParamPair{Base: b, Rev: revBy[b.Key]}
 		seen[b.Key] = true
 		if pp.Rev != nil {
-			pp.Schema = m.schemaPair(op, m.base.schemas.get(b.Schema), m.rev.schemas.get(pp.Rev.Schema), side)
+			pp.Schema = m.reach(op, m.pair(m.base.schemas.get(b.Schema), m.rev.schemas.get(pp.Rev.Schema), side, true))
 		}
 		out = append(out, pp)
 	}
@@ -332,7 +338,11 @@ func (m *matcher) headers(op *OpPair, base, rev []*Header, side Side) []*HeaderP
 // schemaPair returns the memoised pair for (b, r, side) and records it as
 // reached by op.
 func (m *matcher) schemaPair(op *OpPair, b, r *Schema, side Side) *SchemaPair {
-	p := m.pair(b, r, side)
+	return m.reach(op, m.pair(b, r, side, false))
+}
+
+// reach records p as reached directly by op.
+func (m *matcher) reach(op *OpPair, p *SchemaPair) *SchemaPair {
 	op.Schemas = append(op.Schemas, p)
 	return p
 }
