@@ -198,7 +198,7 @@ func (m *matcher) params(op *OpPair, side Side) []*ParamPair {
 	for _, b := range op.Base.Params {
 		pp := &ParamPair{Base: b, Rev: revBy[b.Key]}
 		seen[b.Key] = true
-		if pp.Rev != nil {
+		if pp.Rev != nil && !b.Ignored && !pp.Rev.Ignored {
 			pp.Schema = m.reach(op, m.pair(m.base.schemas.get(b.Schema), m.rev.schemas.get(pp.Rev.Schema), side, true))
 		}
 		out = append(out, pp)
