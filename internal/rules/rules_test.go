@@ -210,3 +210,17 @@ func TestBaseLocationsInBase(t *testing.T) {
 		}
 	}
 }
+
+// TestStabilityLoweredKeepsLevels: lowering x-stability-level is itself a
+// warning, and the break made in the same revision keeps its level (the
+// base's promise governs), so no pair of commits slips past a gate.
+func TestStabilityLoweredKeepsLevels(t *testing.T) {
+	levels := map[string]finding.Level{}
+	for _, c := range classify(t, filepath.Join("testdata", "case-stability-lowered-with-break")) {
+		levels[c.ID] = c.Level
+	}
+	assert.Equal(t, map[string]finding.Level{
+		"operation-stability-decreased": finding.Warning,
+		"response-property-removed":     finding.Breaking,
+	}, levels)
+}
