@@ -128,6 +128,10 @@ type Param struct {
 	Required   bool
 	Deprecated bool
 	Schema     *source.Node
+	// Text marks a value serialised by style as text (a schema, or any 2.0
+	// parameter); a 3.x parameter with content is encoded by its media
+	// type instead.
+	Text bool
 	// Ignored marks a header parameter OpenAPI 3.x says is ignored
 	// (Accept, Content-Type, Authorization): content, responses and
 	// security describe those headers instead.
@@ -339,6 +343,7 @@ func (b *apiBuilder) param(raw *source.Node, pathIdx map[string]int) *Param {
 	p.Key = paramKey(in, name, pathIdx)
 	p.Ignored = !b.api.swagger && in == "header" && ignoredHeaders[strings.ToLower(name)]
 	p.Schema = b.valueSchema(n)
+	p.Text = b.api.swagger || n.Has("schema")
 	return p
 }
 

@@ -201,7 +201,7 @@ func (m *matcher) params(op *OpPair, side Side) []*ParamPair {
 		pp := &ParamPair{Base: b, Rev: revBy[b.Key]}
 		seen[b.Key] = true
 		if pp.Rev != nil && !b.Ignored && !pp.Rev.Ignored {
-			pp.Schema = m.reach(op, m.pair(m.base.schemas.get(b.Schema), m.rev.schemas.get(pp.Rev.Schema), side, true))
+			pp.Schema = m.reach(op, m.pair(m.base.schemas.get(b.Schema), m.rev.schemas.get(pp.Rev.Schema), side, b.Text && pp.Rev.Text))
 		}
 		out = append(out, pp)
 	}
