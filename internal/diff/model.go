@@ -128,7 +128,18 @@ type Param struct {
 	Required   bool
 	Deprecated bool
 	Schema     *source.Node
+	// Text marks a value serialised by style as text (a schema, or any 2.0
+	// parameter); a 3.x parameter with content is encoded by its media
+	// type instead.
+	Text bool
+	// Ignored marks a header parameter OpenAPI 3.x says is ignored
+	// (Accept, Content-Type, Authorization): content, responses and
+	// security describe those headers instead.
+	Ignored bool
 }
+
+// ignoredHeaders are the header parameter names OpenAPI 3.x ignores.
+var ignoredHeaders = map[string]bool{"accept": true, "content-type": true, "authorization": true}
 
 // Body is a request body (3.x requestBody, 2.0 body parameter).
 type Body struct {
@@ -330,7 +341,9 @@ func (b *apiBuilder) param(raw *source.Node, pathIdx map[string]int) *Param {
 	p.Required, _ = n.Bool("required")
 	p.Deprecated, _ = n.Bool("deprecated")
 	p.Key = paramKey(in, name, pathIdx)
+	p.Ignored = !b.api.swagger && in == "header" && ignoredHeaders[strings.ToLower(name)]
 	p.Schema = b.valueSchema(n)
+	p.Text = b.api.swagger || n.Has("schema")
 	return p
 }
 

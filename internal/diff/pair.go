@@ -1,7 +1,9 @@
 package diff
 
 import (
+	"mime"
 	"sort"
+	"strings"
 
 	"github.com/relay-dev/relay/internal/source"
 )
@@ -80,6 +82,11 @@ type SchemaPair struct {
 	// the keyword; DepSchemas pairs dependentSchemas by property name.
 	Contains, PropertyNames, Then, Else *SchemaPair
 	DepSchemas                          map[string]*SchemaPair
+	// Wire marks the value of a parameter and everything nested in it:
+	// query, path, header and cookie values (and 2.0 formData) travel as
+	// text, so their types are judged by the text they accept. It is part
+	// of the memo key, so a component shared with a body is compared twice.
+	Wire bool
 	// Wrapped marks a pair where one side is a bare oneOf/anyOf and the
 	// other a plain schema read as its single variant: only the variant
 	// lists are compared.
@@ -109,6 +116,7 @@ type VariantPair struct {
 type pairKey struct {
 	base, rev *Schema
 	side      Side
+	wire      bool
 }
 
 // matcher builds the pair graph for one comparison.
@@ -192,8 +200,8 @@ func (m *matcher) params(op *OpPair, side Side) []*ParamPair {
 	for _, b := range op.Base.Params {
 		pp := &ParamPair{Base: b, Rev: revBy[b.Key]}
 		seen[b.Key] = true
-		if pp.Rev != nil {
-			pp.Schema = m.schemaPair(op, m.base.schemas.get(b.Schema), m.rev.schemas.get(pp.Rev.Schema), side)
+		if pp.Rev != nil && !b.Ignored && !pp.Rev.Ignored {
+			pp.Schema = m.reach(op, m.pair(m.base.schemas.get(b.Schema), m.rev.schemas.get(pp.Rev.Schema), side, b.Text && pp.Rev.Text))
 		}
 		out = append(out, pp)
 	}
@@ -218,26 +226,79 @@ func (m *matcher) body(op *OpPair, side Side) *BodyPair {
 }
 
 func (m *matcher) media(op *OpPair, base, rev []*Media, side Side) []*MediaPair {
-	revBy := map[string]*Media{}
-	for _, r := range rev {
-		revBy[r.Type] = r
-	}
-	seen := map[string]bool{}
+	partner := pairMedia(base, rev)
+	used := map[*Media]bool{}
 	var out []*MediaPair
 	for _, b := range base {
-		mp := &MediaPair{Type: b.Type, Base: b, Rev: revBy[b.Type]}
-		seen[b.Type] = true
-		if mp.Rev != nil && (b.Schema != nil || mp.Rev.Schema != nil) {
-			mp.Schema = m.schemaPair(op, m.base.schemas.get(b.Schema), m.rev.schemas.get(mp.Rev.Schema), side)
+		mp := &MediaPair{Type: b.Type, Base: b, Rev: partner[b]}
+		if mp.Rev != nil {
+			used[mp.Rev] = true
+			if b.Schema != nil || mp.Rev.Schema != nil {
+				mp.Schema = m.schemaPair(op, m.base.schemas.get(b.Schema), m.rev.schemas.get(mp.Rev.Schema), side)
+			}
 		}
 		out = append(out, mp)
 	}
 	for _, r := range rev {
-		if !seen[r.Type] {
+		if !used[r] {
 			out = append(out, &MediaPair{Type: r.Type, Rev: r})
 		}
 	}
 	return out
+}
+
+// pairMedia matches media types as written first, then by MediaKey, so
+// application/json → application/json; charset=utf-8 is the same body.
+func pairMedia(base, rev []*Media) map[*Media]*Media {
+	out := make(map[*Media]*Media, len(base))
+	taken := map[*Media]bool{}
+	for _, match := range []func(a, b *Media) bool{
+		func(a, b *Media) bool { return a.Type == b.Type },
+		func(a, b *Media) bool { return MediaKey(a.Type) == MediaKey(b.Type) },
+	} {
+		for _, b := range base {
+			if out[b] != nil {
+				continue
+			}
+			for _, r := range rev {
+				if !taken[r] && match(b, r) {
+					out[b], taken[r] = r, true
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+// payloadNeutral are media type parameters that do not change what the
+// payload means: charset only says how text is encoded into bytes (JSON is
+// UTF-8 by RFC 8259, and clients decode by the Content-Type they receive),
+// boundary is chosen per message. Others (version, profile,
+// odata.metadata…) select a different payload and are kept.
+var payloadNeutral = map[string]bool{"charset": true, "boundary": true}
+
+// MediaKey is the comparable form of a media type: type/subtype in lower
+// case plus the parameters that alter the payload, sorted. Text that does
+// not parse is compared as written, trimmed and lower-cased.
+func MediaKey(t string) string {
+	mt, params, err := mime.ParseMediaType(t)
+	if err != nil {
+		return strings.ToLower(strings.TrimSpace(t))
+	}
+	keys := make([]string, 0, len(params))
+	for k := range params {
+		if !payloadNeutral[k] {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteString(mt)
+	for _, k := range keys {
+		b.WriteString(";" + k + "=" + params[k])
+	}
+	return b.String()
 }
 
 func (m *matcher) responses(op *OpPair, side Side) []*ResponsePair {
@@ -332,7 +393,11 @@ func (m *matcher) headers(op *OpPair, base, rev []*Header, side Side) []*HeaderP
 // schemaPair returns the memoised pair for (b, r, side) and records it as
 // reached by op.
 func (m *matcher) schemaPair(op *OpPair, b, r *Schema, side Side) *SchemaPair {
-	p := m.pair(b, r, side)
+	return m.reach(op, m.pair(b, r, side, false))
+}
+
+// reach records p as reached directly by op.
+func (m *matcher) reach(op *OpPair, p *SchemaPair) *SchemaPair {
 	op.Schemas = append(op.Schemas, p)
 	return p
 }

@@ -3,12 +3,12 @@ package diff
 // pair returns the memoised schema pair, building it on first use. The
 // entry is stored before its children are matched, so cycles terminate and
 // a 2^40 $ref fan-out costs one pair per distinct (base, revision) couple.
-func (m *matcher) pair(b, r *Schema, side Side) *SchemaPair {
-	k := pairKey{b, r, side}
+func (m *matcher) pair(b, r *Schema, side Side, wire bool) *SchemaPair {
+	k := pairKey{b, r, side, wire}
 	if p, ok := m.memo[k]; ok {
 		return p
 	}
-	p := &SchemaPair{Base: b, Rev: r, Side: side, ID: len(m.all)}
+	p := &SchemaPair{Base: b, Rev: r, Side: side, Wire: wire, ID: len(m.all)}
 	m.memo[k] = p
 	m.all = append(m.all, p)
 	if m.wrapUnion(p) || disjoint(b, r) {
@@ -37,7 +37,7 @@ func orEmpty(s, owner *Schema) *Schema {
 }
 
 func (m *matcher) child(parent *SchemaPair, b, r *Schema) *SchemaPair {
-	c := m.pair(b, r, parent.Side)
+	c := m.pair(b, r, parent.Side, parent.Wire)
 	parent.Children = append(parent.Children, c)
 	return c
 }

@@ -16,6 +16,19 @@ var (
   base:     securitySchemes: {api_key: ..., oauth: ...}
   revision: securitySchemes: {oauth: ...}`,
 	})
+	schemeUnusedRemoved = def(Rule{
+		ID: "security-scheme-unused-removed", Level: finding.Info,
+		Summary: "a security scheme no operation used was removed",
+		Message: "security scheme %s was removed; no operation required it",
+		Why: `A scheme only matters through the security requirements that name it. When
+no operation (nor the document's default) of the base required it, no
+client can have authenticated with it, so removing the definition changes
+nothing on the wire; a scheme some operation required stays breaking.`,
+		Doc: `Removing an unused definition is clean-up.
+
+  base:     securitySchemes: {api_key: ..., oauth: ...}   # only oauth is required anywhere
+  revision: securitySchemes: {oauth: ...}`,
+	})
 	schemeAdded = def(Rule{
 		ID: "security-scheme-added", Level: finding.Info,
 		Summary: "a security scheme was defined",
@@ -82,10 +95,15 @@ func checkSchemes(e *emitter, res *diff.Result) {
 	if parent == nil {
 		parent = res.Revision.Main.Root
 	}
+	used := usedSchemes(res.BaseAPI.Operations, map[string]bool{})
 	for _, b := range children(base) {
 		r := rev.Get(b.Key)
-		if r == nil {
+		switch {
+		case r == nil && used[b.Key]:
 			e.onDoc(schemeRemoved, removed(b, parent), quote(b.Key))
+			continue
+		case r == nil:
+			e.onDoc(schemeUnusedRemoved, removed(b, parent), quote(b.Key))
 			continue
 		}
 		bd, rd := res.Base.Deref(b), res.Revision.Deref(r)
@@ -101,6 +119,20 @@ func checkSchemes(e *emitter, res *diff.Result) {
 			e.onDoc(schemeAdded, added(r), quote(r.Key))
 		}
 	}
+}
+
+// usedSchemes collects the scheme names the operations' effective security
+// requirements (callbacks included) name.
+func usedSchemes(ops []*diff.Operation, out map[string]bool) map[string]bool {
+	for _, op := range ops {
+		for _, alt := range children(op.Security) {
+			for _, s := range alt.Children {
+				out[s.Key] = true
+			}
+		}
+		usedSchemes(op.Callbacks, out)
+	}
+	return out
 }
 
 func checkServers(e *emitter, base, rev []*diff.Server, api *diff.API) {

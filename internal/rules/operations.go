@@ -112,6 +112,7 @@ func checkOpChanged(e *emitter, op *diff.OpPair) {
 		e.onOp(op, opUndeprecated, removed(b.Node.Get("deprecated"), r.Node), r.Name)
 	}
 	checkSunset(e, op)
+	checkStability(e, op)
 	if bi, ri := b.Node.Str("operationId"), r.Node.Str("operationId"); bi != ri && bi != "" && ri != "" {
 		e.onOp(op, opIDChanged, changed(b.Node.Get("operationId"), r.Node.Get("operationId")), r.Name, quote(bi), quote(ri))
 	}

@@ -65,6 +65,20 @@ some clients may behave differently.
   base:     {name: version, in: query}
   revision: {name: version, in: header}`,
 	})
+	paramIgnoredHeader = def(Rule{
+		ID: "request-parameter-ignored-header-changed", Level: finding.Info, Side: Request,
+		Summary: "an Accept, Content-Type or Authorization header parameter was added, removed or changed",
+		Message: "header parameter %s %s; OpenAPI ignores it",
+		Why: `OpenAPI 3.x ignores header parameters named Accept, Content-Type and
+Authorization: the media types of content and responses and the security
+requirements say what those headers carry, and the rules for those report
+real changes. Swagger 2.0 has no such clause (its generators turn such a
+parameter into an argument), so there it is compared like any parameter.`,
+		Doc: `A documentation-only change: tooling and validators skip these parameters.
+
+  base:     parameters: []
+  revision: parameters: [{name: Authorization, in: header, required: true}]`,
+	})
 	paramDeprecated = def(Rule{
 		ID: "request-parameter-deprecated", Level: finding.Info, Side: Request,
 		Summary: "a request parameter was marked deprecated",
@@ -112,6 +126,9 @@ func movedParams(pairs []*diff.ParamPair) map[*diff.ParamPair]*diff.ParamPair {
 
 func checkParam(e *emitter, op *diff.OpPair, pp *diff.ParamPair) {
 	b, r := pp.Base, pp.Rev
+	if checkIgnoredHeader(e, op, pp) {
+		return
+	}
 	switch {
 	case r == nil:
 		e.onOp(op, paramRemoved, removed(b.Node, paramsParent(op)), b.In, quote(b.Name))
@@ -145,4 +162,23 @@ func paramsParent(op *diff.OpPair) *source.Node {
 		return p
 	}
 	return op.Rev.Node
+}
+
+// checkIgnoredHeader reports a header parameter OpenAPI ignores as info and
+// says whether it was one (then nothing else is compared).
+func checkIgnoredHeader(e *emitter, op *diff.OpPair, pp *diff.ParamPair) bool {
+	b, r := pp.Base, pp.Rev
+	switch {
+	case r == nil && b.Ignored:
+		e.onOp(op, paramIgnoredHeader, removed(b.Node, paramsParent(op)), quote(b.Name), "was removed")
+	case b == nil && r.Ignored:
+		e.onOp(op, paramIgnoredHeader, added(r.Node), quote(r.Name), "was added")
+	case b != nil && r != nil && (b.Ignored || r.Ignored):
+		if b.Required != r.Required {
+			e.onOp(op, paramIgnoredHeader, changed(b.Node, r.Node), quote(r.Name), "changed")
+		}
+	default:
+		return false
+	}
+	return true
 }

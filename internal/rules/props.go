@@ -94,19 +94,22 @@ func checkPropChanged(e *emitter, sp *diff.SchemaPair, pp *diff.PropPair) {
 	if invisible(sp.Side, rs) {
 		return
 	}
-	checkRequiredness(e, sp, pp.Name, pp.Rev.Node)
+	checkRequiredness(e, sp, pp.Name, pp.Base.Node)
 	if !bs.Deprecated && rs.Deprecated {
 		e.onSchema(sp, propDeprecated.on(sp.Side), changed(pp.Base.Node, rs.DeprecatedN), quote(pp.Name))
 	}
 }
 
 // checkRequiredness compares whether name is required on both sides.
-func checkRequiredness(e *emitter, sp *diff.SchemaPair, name string, revProp *source.Node) {
+// baseProp is the property in the base (or, lacking one, the base schema):
+// a finding's base location must point into the base version, never the
+// revision.
+func checkRequiredness(e *emitter, sp *diff.SchemaPair, name string, baseProp *source.Node) {
 	b, r := sp.Base, sp.Rev
 	bReq, rReq := b.IsRequired(name), r.IsRequired(name)
 	switch {
 	case !bReq && rReq:
-		e.onSchema(sp, becameRequired.on(sp.Side), changed(revProp, r.Required[name]), quote(name))
+		e.onSchema(sp, becameRequired.on(sp.Side), changed(baseProp, r.Required[name]), quote(name))
 	case bReq && !rReq:
 		parent := r.ReqNode
 		if parent == nil {
@@ -134,7 +137,7 @@ func checkRequiredOnly(e *emitter, sp *diff.SchemaPair) {
 	}
 	sort.Strings(sorted)
 	for _, n := range sorted {
-		checkRequiredness(e, sp, n, sp.Rev.Node)
+		checkRequiredness(e, sp, n, sp.Base.Node)
 	}
 }
 

@@ -192,3 +192,35 @@ func TestPolicyLevels(t *testing.T) {
 		assert.Equal(t, want, changes[0].Level, dir)
 	}
 }
+
+// TestBaseLocationsInBase: a change's base location points into the base
+// version and its revision location into the revision, in every fixture.
+func TestBaseLocationsInBase(t *testing.T) {
+	dirs, err := os.ReadDir("testdata")
+	require.NoError(t, err)
+	for _, d := range dirs {
+		if !d.IsDir() {
+			continue
+		}
+		for _, c := range classify(t, filepath.Join("testdata", d.Name())) {
+			if c.Base != nil {
+				assert.True(t, strings.HasPrefix(c.Base.File, "base."), "%s %s: base location in %s", d.Name(), c.ID, c.Base.File)
+			}
+			assert.True(t, strings.HasPrefix(c.Revision.File, "revision."), "%s %s: revision location in %s", d.Name(), c.ID, c.Revision.File)
+		}
+	}
+}
+
+// TestStabilityLoweredKeepsLevels: lowering x-stability-level is itself a
+// warning, and the break made in the same revision keeps its level (the
+// base's promise governs), so no pair of commits slips past a gate.
+func TestStabilityLoweredKeepsLevels(t *testing.T) {
+	levels := map[string]finding.Level{}
+	for _, c := range classify(t, filepath.Join("testdata", "case-stability-lowered-with-break")) {
+		levels[c.ID] = c.Level
+	}
+	assert.Equal(t, map[string]finding.Level{
+		"operation-stability-decreased": finding.Warning,
+		"response-property-removed":     finding.Breaking,
+	}, levels)
+}

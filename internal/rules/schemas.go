@@ -21,7 +21,12 @@ var (
 		id: "property-type-widened", req: finding.NonBreaking, resp: finding.Breaking,
 		summary: "schema type admits more kinds of value", message: "type of %s widened from %s to %s",
 		why: "a request that accepts more still accepts every old value; a response that may carry a new kind of value breaks clients that decode the old one",
-		doc: `integer → number, or a type added to a type list.
+		doc: `integer → number, or a type added to a type list. Query, path, header
+and cookie parameters travel as text, so their types are judged by the text
+they accept: integer → string widens (every integer is a string), string →
+array widens (one ?id=7 is a one-element array in every style and 2.0
+collectionFormat), [string, integer] → string is no change, and nullable or
+x-nullable on a parameter means nothing.
 
   base:     {type: integer}
   revision: {type: number}`,
@@ -204,16 +209,11 @@ func typeText(t diff.TypeSet) string {
 func checkTypes(e *emitter, sp *diff.SchemaPair) {
 	b, r := sp.Base, sp.Rev
 	bt, rt := b.Admits()&^diff.TNull, r.Admits()&^diff.TNull
-	l := at(b.TypeNode, r.TypeNode, b, r)
-	switch {
-	case bt == rt:
-	case rt&bt == bt:
-		e.onSchema(sp, typeWidened.on(sp.Side), l, what(r), typeText(bt), typeText(rt))
-	case rt&bt == rt:
-		e.onSchema(sp, typeNarrowed.on(sp.Side), l, what(r), typeText(bt), typeText(rt))
-	default:
-		e.onSchema(sp, typeChanged.on(sp.Side), l, what(r), typeText(bt), typeText(rt))
+	if sp.Wire {
+		checkWireTypes(e, sp)
+		return // null has no text form: nullable means nothing on the wire
 	}
+	reportTypes(e, sp, bt, rt, bt, rt)
 	if !b.Typed() || !r.Typed() {
 		return // an untyped side admits null implicitly; the type rules said it
 	}
@@ -228,5 +228,21 @@ func checkTypes(e *emitter, sp *diff.SchemaPair) {
 			rKw = nil
 		}
 		e.onSchema(sp, becameNotNullable.on(sp.Side), at(b.NullNode, rKw, b, r), what(r))
+	}
+}
+
+// reportTypes files a type change judged on the sets (bj, rj) and shown as
+// the declared types (bt, rt).
+func reportTypes(e *emitter, sp *diff.SchemaPair, bj, rj, bt, rt diff.TypeSet) {
+	b, r := sp.Base, sp.Rev
+	l := at(b.TypeNode, r.TypeNode, b, r)
+	switch {
+	case bj == rj:
+	case rj&bj == bj:
+		e.onSchema(sp, typeWidened.on(sp.Side), l, what(r), typeText(bt), typeText(rt))
+	case rj&bj == rj:
+		e.onSchema(sp, typeNarrowed.on(sp.Side), l, what(r), typeText(bt), typeText(rt))
+	default:
+		e.onSchema(sp, typeChanged.on(sp.Side), l, what(r), typeText(bt), typeText(rt))
 	}
 }

@@ -170,6 +170,36 @@ func classes(s *diff.Schema, depth int) diff.TypeSet {
 	return t
 }
 
+// scalars are the value classes written as plain text in a parameter.
+const scalars = diff.TBoolean | diff.TString | diff.TInteger | diff.TFraction
+
+// wireTypes is what a parameter value (or a part of one) admits as text.
+// A string admits the text of every scalar, so integer → string widens and
+// [string, integer] ≡ string; an array admits one value of its items (a
+// single ?id=7 is a one-element array in every style and collectionFormat)
+// and keeps its own bit for several values; null has no text form.
+func wireTypes(s *diff.Schema) diff.TypeSet {
+	t := classes(s, 8) &^ diff.TNull
+	if t&diff.TArray != 0 {
+		var items *diff.Schema
+		if s != nil {
+			items = s.Items
+		}
+		t |= classes(items, 8) & scalars
+	}
+	if t&diff.TString != 0 {
+		t |= scalars
+	}
+	return t
+}
+
+// checkWireTypes compares the types of a parameter value by the text each
+// side accepts, naming the declared types.
+func checkWireTypes(e *emitter, sp *diff.SchemaPair) {
+	bt, rt := classes(sp.Base, 8)&^diff.TNull, classes(sp.Rev, 8)&^diff.TNull
+	reportTypes(e, sp, wireTypes(sp.Base), wireTypes(sp.Rev), bt, rt)
+}
+
 // styleNode is the keyword that set the style, else the parameter.
 func styleNode(n *source.Node) *source.Node {
 	for _, k := range []string{"explode", "style", "collectionFormat"} {

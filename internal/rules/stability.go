@@ -5,6 +5,21 @@ import (
 	"github.com/relay-dev/relay/internal/finding"
 )
 
+var stabilityDecreased = def(Rule{
+	ID: "operation-stability-decreased", Level: finding.Warning,
+	Summary: "an operation's x-stability-level was lowered",
+	Message: "%s is now %s (was %s)",
+	Why: `Changes to beta, alpha and draft operations are capped or downgraded. Lowering
+the level silently would let the next revision break a stable operation
+unnoticed: two commits would pass a gate that one would fail. The lowering
+itself is the moment clients lose the stable promise, so it is reported (a
+warning: nothing on the wire changes yet). Raising the level is not reported.`,
+	Doc: `Stable (no level, or any other value) > beta > alpha > draft.
+
+  base:     get: {operationId: listPets}
+  revision: get: {operationId: listPets, x-stability-level: beta}`,
+})
+
 // Stability levels of x-stability-level on operations. Changes to draft and
 // alpha operations are announced as unstable, so they are info; a change to
 // a beta operation is capped at a configurable level (warning by default).
@@ -76,4 +91,37 @@ func leastStable(ops []string, levels map[string]string) string {
 		}
 	}
 	return ""
+}
+
+// stabilityRank orders stability levels; "" and unknown values are stable.
+func stabilityRank(level string) int {
+	switch level {
+	case stabilityDraft:
+		return 0
+	case stabilityAlpha:
+		return 1
+	case stabilityBeta:
+		return 2
+	}
+	return 3
+}
+
+func stabilityText(level string) string {
+	if stabilityRank(level) == 3 {
+		return "stable"
+	}
+	return level
+}
+
+// checkStability reports an operation whose x-stability-level went down.
+func checkStability(e *emitter, op *diff.OpPair) {
+	bn, rn := op.Base.Node.Get("x-stability-level"), op.Rev.Node.Get("x-stability-level")
+	b, r := op.Base.Node.Str("x-stability-level"), op.Rev.Node.Str("x-stability-level")
+	if stabilityRank(r) >= stabilityRank(b) {
+		return
+	}
+	if bn == nil {
+		bn = op.Base.Node
+	}
+	e.onOp(op, stabilityDecreased, changed(bn, rn), op.Rev.Name, stabilityText(r), stabilityText(b))
 }
