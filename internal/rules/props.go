@@ -63,6 +63,15 @@ func checkPropRemoved(e *emitter, sp *diff.SchemaPair, pp *diff.PropPair) {
 	if invisible(sp.Side, pp.Base.Schema) {
 		return
 	}
+	if sp.Side == diff.RequestSide && sp.Rev.IsRequired(pp.Name) {
+		// Still listed in required: the provider still demands the field,
+		// it only stopped describing its value. What clients feel is the
+		// requiredness, not a removal.
+		if !sp.Base.IsRequired(pp.Name) {
+			e.onSchema(sp, becameRequired.on(sp.Side), changed(pp.Base.Node, sp.Rev.Required[pp.Name]), quote(pp.Name))
+		}
+		return
+	}
 	if sp.Side == diff.RequestSide && sp.Rev.AddlFalse {
 		e.onSchema(sp, closedPropRemoved, removed(pp.Base.Node, propsNode(sp.Rev)), quote(pp.Name))
 		return
