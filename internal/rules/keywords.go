@@ -127,6 +127,16 @@ other did, so a changed pattern is a warning on both sides: review it.
   base:     {name: limit, schema: {default: 20}}
   revision: {name: limit, schema: {default: 50}}`,
 	})
+	respDefaultChanged = def(Rule{
+		ID: "response-property-default-changed", Level: finding.Warning, Side: Response,
+		Summary: "response default value changed",
+		Message: "response default of %s changed from %s to %s",
+		Why:     "a response default says what an omitted field means: clients that fill in the documented default now read absent fields wrongly; adding or dropping one only documents, so those stay silent",
+		Doc: `Clients that read an omitted field as the documented default now get it wrong.
+
+  base:     {properties: {page_size: {type: integer, default: 20}}}
+  revision: {properties: {page_size: {type: integer, default: 50}}}`,
+	})
 	defaultRemoved = def(Rule{
 		ID: "request-property-default-removed", Level: finding.Warning, Side: Request,
 		Summary: "request default value removed",
@@ -310,13 +320,17 @@ func checkPattern(e *emitter, sp *diff.SchemaPair) {
 	}
 }
 
-// checkDefault: a default only changes behaviour where the provider fills in
-// what clients omit, which is the request side.
+// checkDefault: a default changes behaviour where the provider fills in what
+// clients omit (the request side) and where clients fill in what the
+// provider omits (a changed value in a response).
 func checkDefault(e *emitter, sp *diff.SchemaPair) {
+	b, r := sp.Base, sp.Rev
 	if sp.Side != diff.RequestSide {
+		if b.Default != nil && r.Default != nil && !sameValue(b.Default, r.Default) {
+			e.onSchema(sp, respDefaultChanged, changed(b.Default, r.Default), what(r), valueText(b.Default), valueText(r.Default))
+		}
 		return
 	}
-	b, r := sp.Base, sp.Rev
 	switch {
 	case sameValue(b.Default, r.Default):
 	case b.Default == nil:

@@ -99,6 +99,11 @@ func checkPropChanged(e *emitter, sp *diff.SchemaPair, pp *diff.PropPair) {
 	case sp.Side == diff.ResponseSide && !bs.WriteOnly && rs.WriteOnly:
 		e.onSchema(sp, becameWriteOnly, changed(pp.Base.Node, rs.WriteOnlyN), quote(pp.Name))
 		return
+	case invisible(sp.Side, bs) && !invisible(sp.Side, rs):
+		// readOnly lifted in a request, writeOnly lifted in a response: the
+		// field starts travelling on this side, exactly as if added here.
+		checkPropAdded(e, sp, pp)
+		return
 	}
 	if invisible(sp.Side, rs) {
 		return
