@@ -228,7 +228,11 @@ func (m *matcher) media(op *OpPair, base, rev []*Media, side Side) []*MediaPair 
 		mp := &MediaPair{Type: b.Type, Base: b, Rev: revBy[b.Type]}
 		seen[b.Type] = true
 		if mp.Rev != nil && (b.Schema != nil || mp.Rev.Schema != nil) {
-			mp.Schema = m.schemaPair(op, m.base.schemas.get(b.Schema), m.rev.schemas.get(mp.Rev.Schema), side)
+			bs, rs := m.base.schemas.get(b.Schema), m.rev.schemas.get(mp.Rev.Schema)
+			if byteStream(b.Type) {
+				bs, rs = m.base.schemas.asBytes(bs), m.rev.schemas.asBytes(rs)
+			}
+			mp.Schema = m.schemaPair(op, bs, rs, side)
 		}
 		out = append(out, mp)
 	}

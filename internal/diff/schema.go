@@ -230,3 +230,51 @@ func (s *Schema) impliedType() TypeSet {
 	}
 	return 0
 }
+
+// Values returns the value classes the schema admits once its enum or
+// const is taken into account: `{enum: [POST, PUT]}` admits strings only,
+// so adding `type: string` beside it changes nothing. An x-extensible-enum
+// promises more values to come and does not narrow; a type that rules out
+// every listed value (a contradiction) is left as declared.
+func (s *Schema) Values() TypeSet {
+	t := s.Admits()
+	var listed []*source.Node
+	switch {
+	case s == nil:
+		return t
+	case s.Const != nil:
+		listed = []*source.Node{s.Const}
+	case s.Enum != nil && !s.Extensible:
+		listed = s.Enum.Children
+	default:
+		return t
+	}
+	var v TypeSet
+	for _, n := range listed {
+		v |= valueClass(n)
+	}
+	if t&v == 0 {
+		return t
+	}
+	return t & v
+}
+
+// valueClass is the class of one JSON value.
+func valueClass(n *source.Node) TypeSet {
+	switch n.Kind {
+	case source.Null:
+		return TNull
+	case source.Bool:
+		return TBoolean
+	case source.String:
+		return TString
+	case source.Array:
+		return TArray
+	case source.Object:
+		return TObject
+	}
+	if f, ok := n.Float(); ok && f == float64(int64(f)) {
+		return TInteger
+	}
+	return TFraction
+}

@@ -15,6 +15,7 @@ type schemaCache struct {
 	byNode  map[*source.Node]*Schema
 	empty   *Schema
 	merged  merges
+	bytes   map[*Schema]*Schema // asBytes memo
 }
 
 func newSchemaCache(doc *load.Document, d Dialect) *schemaCache {

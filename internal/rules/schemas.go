@@ -204,6 +204,12 @@ func typeText(t diff.TypeSet) string {
 func checkTypes(e *emitter, sp *diff.SchemaPair) {
 	b, r := sp.Base, sp.Rev
 	bt, rt := b.Admits()&^diff.TNull, r.Admits()&^diff.TNull
+	if b.Typed() != r.Typed() {
+		// A type written beside an enum or const that already implied it
+		// (`{enum: [POST, PUT]}` gaining `type: string`) admits nothing new.
+		// Only then: with both typed, the enum rules judge value changes.
+		bt, rt = b.Values()&^diff.TNull, r.Values()&^diff.TNull
+	}
 	l := at(b.TypeNode, r.TypeNode, b, r)
 	switch {
 	case bt == rt:
