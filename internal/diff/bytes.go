@@ -25,9 +25,9 @@ var annotationKeys = map[string]bool{
 	"$comment": true, "summary": true, "deprecated": true,
 }
 
-// unconstrained reports whether s admits any value: `{}`, `true`, or a
+// Unconstrained reports whether s admits any value: `{}`, `true`, or a
 // schema of annotations only.
-func unconstrained(s *Schema) bool {
+func (s *Schema) Unconstrained() bool {
 	if s.Bool != 0 || s.Node == nil {
 		return s.Bool >= 0
 	}
@@ -49,7 +49,7 @@ func (c *schemaCache) asBytes(s *Schema) *Schema {
 	}
 	v := s
 	switch {
-	case unconstrained(s):
+	case s.Unconstrained():
 		v = &Schema{Node: s.Node, Types: TString, Format: "binary", Description: s.Description, TitleNode: s.TitleNode, Title: s.Title}
 	case s.Types == TString && s.Format == "" && !s.Nullable:
 		cp := *s

@@ -1,6 +1,10 @@
 package diff
 
-import "github.com/relay-dev/relay/internal/source"
+import (
+	"slices"
+
+	"github.com/relay-dev/relay/internal/source"
+)
 
 // merges memoises the intersection of two built schemas. Schemas are
 // shared (one per source node), so a merge never writes into a part: it
@@ -74,6 +78,7 @@ func (m merges) mergeProps(s, part *Schema) {
 		s.Props = append(s.Props, &cp)
 		s.propIdx = nil
 	}
+	m.mergePatternProps(s, part)
 	if len(part.Required) > 0 {
 		if s.Required == nil {
 			s.Required = map[string]*source.Node{}
@@ -189,5 +194,22 @@ func mergeMeta(s, part *Schema) {
 	}
 	if s.Title == "" {
 		s.Title = part.Title
+	}
+}
+
+// mergePatternProps unites the patterns; one pattern in two parts must
+// satisfy both value schemas.
+func (m merges) mergePatternProps(s, part *Schema) {
+	for _, p := range part.PatternProps {
+		if i := slices.IndexFunc(s.PatternProps, func(o *Prop) bool { return o.Name == p.Name }); i >= 0 {
+			cp := *s.PatternProps[i]
+			cp.Schema = m.of(cp.Schema, p.Schema)
+			s.PatternProps[i] = &cp
+			continue
+		}
+		if s.PatternPropsNode == nil {
+			s.PatternPropsNode = part.PatternPropsNode
+		}
+		s.PatternProps = append(s.PatternProps, p)
 	}
 }

@@ -69,10 +69,12 @@ type SchemaPair struct {
 	Base, Rev *Schema
 	Side      Side
 	Props     []*PropPair
-	Items     *SchemaPair
-	Addl      *SchemaPair
-	OneOf     []*VariantPair
-	AnyOf     []*VariantPair
+	// PatternProps pairs patternProperties by pattern text.
+	PatternProps []*PropPair
+	Items        *SchemaPair
+	Addl         *SchemaPair
+	OneOf        []*VariantPair
+	AnyOf        []*VariantPair
 	// Prefix pairs tuple positions (prefixItems); a position one side lacks
 	// is governed by that side's items schema.
 	Prefix []*SchemaPair

@@ -115,6 +115,9 @@ type Schema struct {
 	AddlFalse bool
 	Addl      *Schema
 	AddlNode  *source.Node
+	// PatternProps are the patternProperties members, Name the pattern.
+	PatternProps     []*Prop
+	PatternPropsNode *source.Node
 
 	Items     *Schema
 	ItemsNode *source.Node
@@ -223,7 +226,7 @@ func (s *Schema) impliedType() TypeSet {
 	switch {
 	case len(s.OneOf)+len(s.AnyOf) > 0 || s.ByValue["not"] != nil || s.Enum != nil || s.Const != nil:
 		return 0
-	case len(s.Props) > 0 || len(s.Required) > 0 || s.AddlNode != nil:
+	case len(s.Props) > 0 || len(s.Required) > 0 || s.AddlNode != nil || s.PatternPropsNode != nil:
 		return TObject
 	case s.Items != nil:
 		return TArray

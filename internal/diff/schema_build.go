@@ -152,6 +152,12 @@ func (c *schemaCache) fillObject(s *Schema, n *source.Node) {
 			s.Required[r.Value] = r
 		}
 	}
+	if pp := n.Get("patternProperties"); pp != nil && pp.Kind == source.Object {
+		s.PatternPropsNode = pp
+		for _, p := range pp.Children {
+			s.PatternProps = append(s.PatternProps, &Prop{Name: p.Key, Node: p, Schema: c.get(p)})
+		}
+	}
 	ap := n.Get("additionalProperties")
 	if ap == nil {
 		// unevaluatedProperties closes or constrains the object the same

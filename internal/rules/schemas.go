@@ -152,6 +152,7 @@ func checkSchema(e *emitter, sp *diff.SchemaPair) {
 	checkProps(e, sp)
 	checkRequiredOnly(e, sp)
 	checkAddl(e, sp)
+	checkPatternProps(e, sp)
 	checkConstraints(e, sp)
 	checkApplicators(e, sp)
 	checkPattern(e, sp)
@@ -168,6 +169,9 @@ func what(s *diff.Schema) string {
 	}
 	if s.Node.Parent != nil && s.Node.Parent.Key == "properties" {
 		return quote(s.Node.Key)
+	}
+	if s.Node.Parent != nil && s.Node.Parent.Key == "patternProperties" {
+		return "properties matching " + quote(s.Node.Key)
 	}
 	if s.RefName != "" {
 		return quote(s.RefName)
