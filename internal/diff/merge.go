@@ -11,18 +11,31 @@ import (
 // builds a new schema per use site, and the memo makes every use site that
 // intersects the same two schemas get the same one, so the pair matcher
 // still compares it once.
-type merges map[[2]*Schema]*Schema
+type merges struct {
+	memo map[[2]*Schema]*Schema
+	// skipped counts parts left out because they were still being built
+	// (a $ref cycle): a merge that skipped one is incomplete and is not
+	// kept, or later use sites would get it after the part is complete.
+	skipped int
+}
 
-// of returns the intersection of a and b, built on first use.
-func (m merges) of(a, b *Schema) *Schema {
+func newMerges() *merges { return &merges{memo: map[[2]*Schema]*Schema{}} }
+
+// of returns the intersection of a and b, built on first use. The entry is
+// stored before the parts are folded so a self-referencing pair ends.
+func (m *merges) of(a, b *Schema) *Schema {
 	k := [2]*Schema{a, b}
-	if s, ok := m[k]; ok {
+	if s, ok := m.memo[k]; ok {
 		return s
 	}
 	s := &Schema{Node: a.Node}
-	m[k] = s
+	m.memo[k] = s
+	before := m.skipped
 	m.into(s, a)
 	m.into(s, b)
+	if m.skipped != before {
+		delete(m.memo, k)
+	}
 	return s
 }
 
@@ -32,8 +45,12 @@ func (m merges) of(a, b *Schema) *Schema {
 // bounds take the stricter value, properties and required names unite.
 // Comparing merged schemas is what makes splitting a schema into allOf
 // parts (or merging them back) a non-change.
-func (m merges) into(s, part *Schema) {
-	if part == nil || part == s || part.building {
+func (m *merges) into(s, part *Schema) {
+	if part == nil || part == s {
+		return
+	}
+	if part.building {
+		m.skipped++
 		return // a part that is still being built is an allOf cycle: no content to add
 	}
 	if part.Bool < 0 {
@@ -68,7 +85,7 @@ func mergeTypes(s, part *Schema) {
 	}
 }
 
-func (m merges) mergeProps(s, part *Schema) {
+func (m *merges) mergeProps(s, part *Schema) {
 	for _, p := range part.Props {
 		if own := s.Prop(p.Name); own != nil {
 			own.Schema = m.of(own.Schema, p.Schema)
@@ -100,7 +117,7 @@ func (m merges) mergeProps(s, part *Schema) {
 	}
 }
 
-func (m merges) mergeArrays(s, part *Schema) {
+func (m *merges) mergeArrays(s, part *Schema) {
 	if s.Items == nil {
 		s.Items, s.ItemsNode = part.Items, part.ItemsNode
 	} else if part.Items != nil && part.Items != s.Items {
@@ -199,7 +216,7 @@ func mergeMeta(s, part *Schema) {
 
 // mergePatternProps unites the patterns; one pattern in two parts must
 // satisfy both value schemas.
-func (m merges) mergePatternProps(s, part *Schema) {
+func (m *merges) mergePatternProps(s, part *Schema) {
 	for _, p := range part.PatternProps {
 		if i := slices.IndexFunc(s.PatternProps, func(o *Prop) bool { return o.Name == p.Name }); i >= 0 {
 			cp := *s.PatternProps[i]

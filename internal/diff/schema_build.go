@@ -14,12 +14,12 @@ type schemaCache struct {
 	dialect Dialect
 	byNode  map[*source.Node]*Schema
 	empty   *Schema
-	merged  merges
+	merged  *merges
 	bytes   map[*Schema]*Schema // asBytes memo
 }
 
 func newSchemaCache(doc *load.Document, d Dialect) *schemaCache {
-	return &schemaCache{doc: doc, dialect: d, byNode: map[*source.Node]*Schema{}, merged: merges{}}
+	return &schemaCache{doc: doc, dialect: d, byNode: map[*source.Node]*Schema{}, merged: newMerges()}
 }
 
 // get returns the schema for n; nil n yields a shared unconstrained schema.
