@@ -248,19 +248,23 @@ func implied(s *diff.Schema, format string) bool {
 
 func checkFormat(e *emitter, sp *diff.SchemaPair) {
 	b, r := sp.Base, sp.Rev
-	bn, rn := narrowing(b, b.Format), narrowing(r, r.Format)
+	known := narrowing(b, b.Format) && narrowing(r, r.Format)
+	// A format the type already implies (int64 on an integer) narrows
+	// nothing on its own; against a narrower known one it still widens.
+	bn := narrowing(b, b.Format) && !implied(b, b.Format)
+	rn := narrowing(r, r.Format) && !implied(r, r.Format)
 	switch {
 	case b.Format == r.Format, implied(b, b.Format) && implied(r, r.Format):
+	case known && widenings[[2]string{b.Format, r.Format}]:
+		e.onSchema(sp, formatWidened.on(sp.Side), at(b.FormatNode, r.FormatNode, b, r), what(r), quote(b.Format), quote(r.Format))
+	case known && widenings[[2]string{r.Format, b.Format}]:
+		e.onSchema(sp, formatNarrowed.on(sp.Side), at(b.FormatNode, r.FormatNode, b, r), what(r), quote(b.Format), quote(r.Format))
 	case !bn && !rn:
 		e.onSchema(sp, formatHint.on(sp.Side), at(b.FormatNode, r.FormatNode, b, r), what(r), formatText(b.Format), formatText(r.Format))
 	case !bn:
 		e.onSchema(sp, formatAdded.on(sp.Side), at(b.FormatNode, r.FormatNode, b, r), what(r), quote(r.Format))
 	case !rn:
 		e.onSchema(sp, formatRemoved.on(sp.Side), at(b.FormatNode, r.FormatNode, b, r), what(r), quote(b.Format))
-	case widenings[[2]string{b.Format, r.Format}]:
-		e.onSchema(sp, formatWidened.on(sp.Side), at(b.FormatNode, r.FormatNode, b, r), what(r), quote(b.Format), quote(r.Format))
-	case widenings[[2]string{r.Format, b.Format}]:
-		e.onSchema(sp, formatNarrowed.on(sp.Side), at(b.FormatNode, r.FormatNode, b, r), what(r), quote(b.Format), quote(r.Format))
 	default:
 		e.onSchema(sp, formatChanged.on(sp.Side), at(b.FormatNode, r.FormatNode, b, r), what(r), quote(b.Format), quote(r.Format))
 	}
