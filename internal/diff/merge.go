@@ -1,21 +1,64 @@
 package diff
 
-import "github.com/relay-dev/relay/internal/source"
+import (
+	"slices"
 
-// mergeInto folds an allOf part into s. An instance must satisfy every part,
-// so types intersect, bounds take the stricter value, properties and
-// required names unite. Comparing merged schemas is what makes splitting a
-// schema into allOf parts (or merging them back) a non-change.
-func mergeInto(s, part *Schema) {
-	if part == nil || part == s || part.building {
+	"github.com/relay-dev/relay/internal/source"
+)
+
+// merges memoises the intersection of two built schemas. Schemas are
+// shared (one per source node), so a merge never writes into a part: it
+// builds a new schema per use site, and the memo makes every use site that
+// intersects the same two schemas get the same one, so the pair matcher
+// still compares it once.
+type merges struct {
+	memo map[[2]*Schema]*Schema
+	// skipped counts parts left out because they were still being built
+	// (a $ref cycle): a merge that skipped one is incomplete and is not
+	// kept, or later use sites would get it after the part is complete.
+	skipped int
+}
+
+func newMerges() *merges { return &merges{memo: map[[2]*Schema]*Schema{}} }
+
+// of returns the intersection of a and b, built on first use. The entry is
+// stored before the parts are folded so a self-referencing pair ends.
+func (m *merges) of(a, b *Schema) *Schema {
+	k := [2]*Schema{a, b}
+	if s, ok := m.memo[k]; ok {
+		return s
+	}
+	s := &Schema{Node: a.Node}
+	m.memo[k] = s
+	before := m.skipped
+	m.into(s, a)
+	m.into(s, b)
+	if m.skipped != before {
+		delete(m.memo, k)
+	}
+	return s
+}
+
+// into folds an allOf part into s, which must be a schema of the caller's
+// own (never a shared one: that leaks one use site's constraints into
+// every other). An instance must satisfy every part, so types intersect,
+// bounds take the stricter value, properties and required names unite.
+// Comparing merged schemas is what makes splitting a schema into allOf
+// parts (or merging them back) a non-change.
+func (m *merges) into(s, part *Schema) {
+	if part == nil || part == s {
+		return
+	}
+	if part.building {
+		m.skipped++
 		return // a part that is still being built is an allOf cycle: no content to add
 	}
 	if part.Bool < 0 {
 		s.Bool = -1
 	}
 	mergeTypes(s, part)
-	mergeProps(s, part)
-	mergeArrays(s, part)
+	m.mergeProps(s, part)
+	m.mergeArrays(s, part)
 	mergeBounds(s, part)
 	mergeMeta(s, part)
 }
@@ -42,18 +85,17 @@ func mergeTypes(s, part *Schema) {
 	}
 }
 
-func mergeProps(s, part *Schema) {
+func (m *merges) mergeProps(s, part *Schema) {
 	for _, p := range part.Props {
 		if own := s.Prop(p.Name); own != nil {
-			merged := &Schema{Node: own.Schema.Node}
-			mergeInto(merged, own.Schema)
-			mergeInto(merged, p.Schema)
-			own.Schema = merged
+			own.Schema = m.of(own.Schema, p.Schema)
 			continue
 		}
-		s.Props = append(s.Props, p)
+		cp := *p // s's own copy: the merge above rewrites Schema
+		s.Props = append(s.Props, &cp)
 		s.propIdx = nil
 	}
+	m.mergePatternProps(s, part)
 	if len(part.Required) > 0 {
 		if s.Required == nil {
 			s.Required = map[string]*source.Node{}
@@ -75,14 +117,11 @@ func mergeProps(s, part *Schema) {
 	}
 }
 
-func mergeArrays(s, part *Schema) {
+func (m *merges) mergeArrays(s, part *Schema) {
 	if s.Items == nil {
 		s.Items, s.ItemsNode = part.Items, part.ItemsNode
 	} else if part.Items != nil && part.Items != s.Items {
-		merged := &Schema{Node: s.Items.Node}
-		mergeInto(merged, s.Items)
-		mergeInto(merged, part.Items)
-		s.Items = merged
+		s.Items = m.of(s.Items, part.Items)
 	}
 	if s.OneOf == nil {
 		s.OneOf, s.OneOfNode = part.OneOf, part.OneOfNode
@@ -172,5 +211,22 @@ func mergeMeta(s, part *Schema) {
 	}
 	if s.Title == "" {
 		s.Title = part.Title
+	}
+}
+
+// mergePatternProps unites the patterns; one pattern in two parts must
+// satisfy both value schemas.
+func (m *merges) mergePatternProps(s, part *Schema) {
+	for _, p := range part.PatternProps {
+		if i := slices.IndexFunc(s.PatternProps, func(o *Prop) bool { return o.Name == p.Name }); i >= 0 {
+			cp := *s.PatternProps[i]
+			cp.Schema = m.of(cp.Schema, p.Schema)
+			s.PatternProps[i] = &cp
+			continue
+		}
+		if s.PatternPropsNode == nil {
+			s.PatternPropsNode = part.PatternPropsNode
+		}
+		s.PatternProps = append(s.PatternProps, p)
 	}
 }

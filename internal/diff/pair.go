@@ -71,10 +71,12 @@ type SchemaPair struct {
 	Base, Rev *Schema
 	Side      Side
 	Props     []*PropPair
-	Items     *SchemaPair
-	Addl      *SchemaPair
-	OneOf     []*VariantPair
-	AnyOf     []*VariantPair
+	// PatternProps pairs patternProperties by pattern text.
+	PatternProps []*PropPair
+	Items        *SchemaPair
+	Addl         *SchemaPair
+	OneOf        []*VariantPair
+	AnyOf        []*VariantPair
 	// Prefix pairs tuple positions (prefixItems); a position one side lacks
 	// is governed by that side's items schema.
 	Prefix []*SchemaPair
@@ -234,7 +236,11 @@ func (m *matcher) media(op *OpPair, base, rev []*Media, side Side) []*MediaPair 
 		if mp.Rev != nil {
 			used[mp.Rev] = true
 			if b.Schema != nil || mp.Rev.Schema != nil {
-				mp.Schema = m.schemaPair(op, m.base.schemas.get(b.Schema), m.rev.schemas.get(mp.Rev.Schema), side)
+				bs, rs := m.base.schemas.get(b.Schema), m.rev.schemas.get(mp.Rev.Schema)
+				if byteStream(b.Type) {
+					bs, rs = m.base.schemas.asBytes(bs), m.rev.schemas.asBytes(rs)
+				}
+				mp.Schema = m.schemaPair(op, bs, rs, side)
 			}
 		}
 		out = append(out, mp)

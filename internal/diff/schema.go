@@ -115,6 +115,9 @@ type Schema struct {
 	AddlFalse bool
 	Addl      *Schema
 	AddlNode  *source.Node
+	// PatternProps are the patternProperties members, Name the pattern.
+	PatternProps     []*Prop
+	PatternPropsNode *source.Node
 
 	Items     *Schema
 	ItemsNode *source.Node
@@ -223,10 +226,58 @@ func (s *Schema) impliedType() TypeSet {
 	switch {
 	case len(s.OneOf)+len(s.AnyOf) > 0 || s.ByValue["not"] != nil || s.Enum != nil || s.Const != nil:
 		return 0
-	case len(s.Props) > 0 || len(s.Required) > 0 || s.AddlNode != nil:
+	case len(s.Props) > 0 || len(s.Required) > 0 || s.AddlNode != nil || s.PatternPropsNode != nil:
 		return TObject
 	case s.Items != nil:
 		return TArray
 	}
 	return 0
+}
+
+// Values returns the value classes the schema admits once its enum or
+// const is taken into account: `{enum: [POST, PUT]}` admits strings only,
+// so adding `type: string` beside it changes nothing. An x-extensible-enum
+// promises more values to come and does not narrow; a type that rules out
+// every listed value (a contradiction) is left as declared.
+func (s *Schema) Values() TypeSet {
+	t := s.Admits()
+	var listed []*source.Node
+	switch {
+	case s == nil:
+		return t
+	case s.Const != nil:
+		listed = []*source.Node{s.Const}
+	case s.Enum != nil && !s.Extensible:
+		listed = s.Enum.Children
+	default:
+		return t
+	}
+	var v TypeSet
+	for _, n := range listed {
+		v |= valueClass(n)
+	}
+	if t&v == 0 {
+		return t
+	}
+	return t & v
+}
+
+// valueClass is the class of one JSON value.
+func valueClass(n *source.Node) TypeSet {
+	switch n.Kind {
+	case source.Null:
+		return TNull
+	case source.Bool:
+		return TBoolean
+	case source.String:
+		return TString
+	case source.Array:
+		return TArray
+	case source.Object:
+		return TObject
+	}
+	if f, ok := n.Float(); ok && f == float64(int64(f)) {
+		return TInteger
+	}
+	return TFraction
 }

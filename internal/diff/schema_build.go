@@ -14,10 +14,12 @@ type schemaCache struct {
 	dialect Dialect
 	byNode  map[*source.Node]*Schema
 	empty   *Schema
+	merged  *merges
+	bytes   map[*Schema]*Schema // asBytes memo
 }
 
 func newSchemaCache(doc *load.Document, d Dialect) *schemaCache {
-	return &schemaCache{doc: doc, dialect: d, byNode: map[*source.Node]*Schema{}}
+	return &schemaCache{doc: doc, dialect: d, byNode: map[*source.Node]*Schema{}, merged: newMerges()}
 }
 
 // get returns the schema for n; nil n yields a shared unconstrained schema.
@@ -83,17 +85,17 @@ func (c *schemaCache) fill(s *Schema, n *source.Node) {
 	c.fillTypes(s, n)
 	c.fillObject(s, n)
 	c.fillArray(s, n)
-	foldNullUnion(s)
+	c.foldNullUnion(s)
 	c.fillBounds(s, n)
 	c.fillMeta(s, n)
 	c.fillApplicators(s, n)
 	if t := c.doc.Target(n); t != nil { // 3.1 $ref with siblings: allOf[target, siblings]
-		mergeInto(s, c.get(t))
+		c.merged.into(s, c.get(t))
 		s.RefName = refName(n.Str("$ref"))
 	}
 	explicitNull, nullNode := s.Nullable, s.NullNode
 	for _, part := range children(n.Get("allOf")) {
-		mergeInto(s, c.get(part))
+		c.merged.into(s, c.get(part))
 	}
 	if explicitNull && !s.Nullable && c.dialect != DialectOAS31 {
 		// `allOf: [$ref: X], nullable: true` is the 3.0 idiom for a nullable
@@ -148,6 +150,12 @@ func (c *schemaCache) fillObject(s *Schema, n *source.Node) {
 		s.Required = make(map[string]*source.Node, len(req.Children))
 		for _, r := range req.Children {
 			s.Required[r.Value] = r
+		}
+	}
+	if pp := n.Get("patternProperties"); pp != nil && pp.Kind == source.Object {
+		s.PatternPropsNode = pp
+		for _, p := range pp.Children {
+			s.PatternProps = append(s.PatternProps, &Prop{Name: p.Key, Node: p, Schema: c.get(p)})
 		}
 	}
 	ap := n.Get("additionalProperties")
@@ -305,7 +313,7 @@ func (c *schemaCache) sub(n *source.Node, key string) (*Schema, *source.Node) {
 // write for a nullable $ref, so the upgrade is not a variant change. An X
 // still being built (a schema that refers to itself through the union)
 // stays a union: there is no content to fold yet.
-func foldNullUnion(s *Schema) {
+func (c *schemaCache) foldNullUnion(s *Schema) {
 	for _, list := range []*[]*Schema{&s.OneOf, &s.AnyOf} {
 		vs := *list
 		if len(vs) != 2 {
@@ -317,7 +325,7 @@ func foldNullUnion(s *Schema) {
 				continue
 			}
 			s.OneOf, s.OneOfNode, s.AnyOf, s.AnyOfNode = nil, nil, nil, nil
-			mergeInto(s, x)
+			c.merged.into(s, x)
 			if s.RefName == "" {
 				s.RefName = x.RefName
 			}

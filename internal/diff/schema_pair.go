@@ -15,6 +15,7 @@ func (m *matcher) pair(b, r *Schema, side Side, wire bool) *SchemaPair {
 		return p
 	}
 	m.matchProps(p)
+	p.PatternProps = m.matchByName(p, p.Base.PatternProps, p.Rev.PatternProps)
 	if b.Items != nil || r.Items != nil {
 		p.Items = m.child(p, orEmpty(b.Items, b), orEmpty(r.Items, r))
 	}
@@ -133,4 +134,31 @@ func disjoint(b, r *Schema) bool {
 	}
 	bt, rt := b.Admits()&^TNull, r.Admits()&^TNull
 	return bt != 0 && rt != 0 && bt&rt == 0
+}
+
+// matchByName pairs named members (patternProperties by pattern) in source
+// order, base first.
+func (m *matcher) matchByName(p *SchemaPair, base, rev []*Prop) []*PropPair {
+	var out []*PropPair
+	find := func(list []*Prop, name string) *Prop {
+		for _, x := range list {
+			if x.Name == name {
+				return x
+			}
+		}
+		return nil
+	}
+	for _, b := range base {
+		pp := &PropPair{Name: b.Name, Base: b, Rev: find(rev, b.Name)}
+		if pp.Rev != nil {
+			pp.Schema = m.child(p, b.Schema, pp.Rev.Schema)
+		}
+		out = append(out, pp)
+	}
+	for _, r := range rev {
+		if find(base, r.Name) == nil {
+			out = append(out, &PropPair{Name: r.Name, Rev: r})
+		}
+	}
+	return out
 }

@@ -35,7 +35,7 @@ var (
 		id: "property-format-widened", req: finding.NonBreaking, resp: finding.Breaking,
 		summary: "format widened (int32 → int64, uri → uri-reference, …)", message: "format of %s widened from %s to %s",
 		why: "a request that accepts 64-bit values (or relative URI references) still accepts 32-bit ones (absolute URIs); a response that may emit them overflows clients that store 32 bits or parse absolute URIs",
-		doc: `int32 → int64, float → double.
+		doc: `int32 → int64, uri → uri-reference.
 
   base:     {type: integer, format: int32}
   revision: {type: integer, format: int64}`,
@@ -44,10 +44,22 @@ var (
 		id: "property-format-narrowed", req: finding.Breaking, resp: finding.NonBreaking,
 		summary: "format narrowed (int64 → int32, uri-reference → uri, …)", message: "format of %s narrowed from %s to %s",
 		why: "a request that accepts only 32-bit values (absolute URIs) rejects the 64-bit ones (relative references) clients send; a response that emits only the narrower form still fits clients that handle the wider one",
-		doc: `int64 → int32, double → float.
+		doc: `int64 → int32, uri-reference → uri.
 
   base:     {type: integer, format: int64}
   revision: {type: integer, format: int32}`,
+	})
+	formatHint = defSided(sidedSpec{
+		id: "property-format-hint-changed", req: finding.Warning, resp: finding.Warning,
+		summary: "a format that does not narrow the value set was added, removed or changed (float ↔ double, vendor formats)",
+		message: "format of %s changed from %s to %s",
+		why:     "formats such as float, double, binary, password or vendor ones (unixtime, url, ip-address, uint64) do not narrow what JSON Schema validators accept, so no conforming client fails; generated clients may map them to another native type, which is worth a review on either side",
+		doc: `Known formats that narrow the value set (int32/int64 on numbers, date,
+date-time, uuid, email, uri, …) are judged by property-format-added, -removed,
+-changed, -widened and -narrowed.
+
+  base:     {type: number, format: float}
+  revision: {type: number, format: double}`,
 	})
 	enumValueRemoved = defSided(sidedSpec{
 		id: "property-enum-value-removed", req: finding.Breaking, resp: finding.NonBreaking,
@@ -127,6 +139,16 @@ other did, so a changed pattern is a warning on both sides: review it.
   base:     {name: limit, schema: {default: 20}}
   revision: {name: limit, schema: {default: 50}}`,
 	})
+	respDefaultChanged = def(Rule{
+		ID: "response-property-default-changed", Level: finding.Warning, Side: Response,
+		Summary: "response default value changed",
+		Message: "response default of %s changed from %s to %s",
+		Why:     "a response default says what an omitted field means: clients that fill in the documented default now read absent fields wrongly; adding or dropping one only documents, so those stay silent",
+		Doc: `Clients that read an omitted field as the documented default now get it wrong.
+
+  base:     {properties: {page_size: {type: integer, default: 20}}}
+  revision: {properties: {page_size: {type: integer, default: 50}}}`,
+	})
 	defaultRemoved = def(Rule{
 		ID: "request-property-default-removed", Level: finding.Warning, Side: Request,
 		Summary: "request default value removed",
@@ -170,41 +192,89 @@ other did, so a changed pattern is a warning on both sides: review it.
 )
 
 // widenings lists format pairs where the second admits every value of the
-// first and more: wider integers and floats, and the reference and
-// internationalised forms of the string formats (JSON Schema's uri →
-// uri-reference admits relative references too).
+// first and more: wider integers, and the reference and internationalised
+// forms of the string formats (JSON Schema's uri → uri-reference admits
+// relative references too).
 var widenings = map[[2]string]bool{
-	{"int32", "int64"}: true, {"float", "double"}: true,
+	{"int32", "int64"}:       true,
 	{"uri", "uri-reference"}: true, {"uri", "iri"}: true, {"uri", "iri-reference"}: true,
 	{"iri", "iri-reference"}: true, {"uri-reference", "iri-reference"}: true,
 	{"email", "idn-email"}: true, {"hostname", "idn-hostname"}: true,
 }
 
-// neutralFormat reports whether a format adds nothing to its type: every
-// JSON integer a client sends fits int64 and every number a double, so
-// adding or dropping these is documentation (twilio's spec adds int64 to
-// dozens of parameters at once).
-func neutralFormat(s *diff.Schema, format string) bool {
+// narrowingFormats are the formats whose meaning narrows the value set of
+// the type they apply to: validators and generated clients enforce them.
+// Every other format (float and double, binary, password, and vendor ones
+// such as unixtime, url, ip-address or uint64) is an annotation relay
+// cannot judge.
+var narrowingFormats = map[string]diff.TypeSet{
+	"int32": diff.TInteger | diff.TFraction, "int64": diff.TInteger | diff.TFraction,
+	"date": diff.TString, "date-time": diff.TString, "time": diff.TString, "duration": diff.TString,
+	"uuid": diff.TString, "email": diff.TString, "idn-email": diff.TString,
+	"hostname": diff.TString, "idn-hostname": diff.TString, "ipv4": diff.TString, "ipv6": diff.TString,
+	"uri": diff.TString, "uri-reference": diff.TString, "iri": diff.TString, "iri-reference": diff.TString,
+	"uri-template": diff.TString, "json-pointer": diff.TString, "relative-json-pointer": diff.TString,
+	"regex": diff.TString, "byte": diff.TString,
+}
+
+// narrowing reports whether format narrows what s admits: a known format
+// on a type it applies to (date-time on an integer is a vendor's note).
+func narrowing(s *diff.Schema, format string) bool {
+	t, ok := narrowingFormats[format]
+	return ok && s.Admits()&t != 0
+}
+
+// int32 bounds: a value bounded inside them gains nothing from int32.
+const minInt32, maxInt32 = -1 << 31, 1<<31 - 1
+
+// implied reports whether a format adds nothing to its schema: none at
+// all; int64 on integers and double on numbers (every JSON integer a client
+// sends fits int64 and every number a double: twilio's spec adds int64 to
+// dozens of parameters at once); int32 on a value whose bounds already fit.
+func implied(s *diff.Schema, format string) bool {
 	t := s.Admits() &^ diff.TNull
-	return format == "int64" && t == diff.TInteger || format == "double" && t == diff.TInteger|diff.TFraction
+	switch format {
+	case "":
+		return true
+	case "int64":
+		return t == diff.TInteger
+	case "double":
+		return t == diff.TInteger|diff.TFraction
+	case "int32":
+		return t&diff.TInteger != 0 && s.Min.Set && s.Max.Set && s.Min.V >= minInt32 && s.Max.V <= maxInt32
+	}
+	return false
 }
 
 func checkFormat(e *emitter, sp *diff.SchemaPair) {
 	b, r := sp.Base, sp.Rev
+	known := narrowing(b, b.Format) && narrowing(r, r.Format)
+	// A format the type already implies (int64 on an integer) narrows
+	// nothing on its own; against a narrower known one it still widens.
+	bn := narrowing(b, b.Format) && !implied(b, b.Format)
+	rn := narrowing(r, r.Format) && !implied(r, r.Format)
 	switch {
-	case b.Format == r.Format:
-	case b.Format == "" && neutralFormat(r, r.Format), r.Format == "" && neutralFormat(b, b.Format):
-	case b.Format == "":
-		e.onSchema(sp, formatAdded.on(sp.Side), at(nil, r.FormatNode, b, r), what(r), quote(r.Format))
-	case r.Format == "":
-		e.onSchema(sp, formatRemoved.on(sp.Side), at(b.FormatNode, nil, b, r), what(r), quote(b.Format))
-	case widenings[[2]string{b.Format, r.Format}]:
+	case b.Format == r.Format, implied(b, b.Format) && implied(r, r.Format):
+	case known && widenings[[2]string{b.Format, r.Format}]:
 		e.onSchema(sp, formatWidened.on(sp.Side), at(b.FormatNode, r.FormatNode, b, r), what(r), quote(b.Format), quote(r.Format))
-	case widenings[[2]string{r.Format, b.Format}]:
+	case known && widenings[[2]string{r.Format, b.Format}]:
 		e.onSchema(sp, formatNarrowed.on(sp.Side), at(b.FormatNode, r.FormatNode, b, r), what(r), quote(b.Format), quote(r.Format))
+	case !bn && !rn:
+		e.onSchema(sp, formatHint.on(sp.Side), at(b.FormatNode, r.FormatNode, b, r), what(r), formatText(b.Format), formatText(r.Format))
+	case !bn:
+		e.onSchema(sp, formatAdded.on(sp.Side), at(b.FormatNode, r.FormatNode, b, r), what(r), quote(r.Format))
+	case !rn:
+		e.onSchema(sp, formatRemoved.on(sp.Side), at(b.FormatNode, r.FormatNode, b, r), what(r), quote(b.Format))
 	default:
 		e.onSchema(sp, formatChanged.on(sp.Side), at(b.FormatNode, r.FormatNode, b, r), what(r), quote(b.Format), quote(r.Format))
 	}
+}
+
+func formatText(f string) string {
+	if f == "" {
+		return "(none)"
+	}
+	return quote(f)
 }
 
 func enumKey(n *source.Node) string {
@@ -310,13 +380,17 @@ func checkPattern(e *emitter, sp *diff.SchemaPair) {
 	}
 }
 
-// checkDefault: a default only changes behaviour where the provider fills in
-// what clients omit, which is the request side.
+// checkDefault: a default changes behaviour where the provider fills in what
+// clients omit (the request side) and where clients fill in what the
+// provider omits (a changed value in a response).
 func checkDefault(e *emitter, sp *diff.SchemaPair) {
+	b, r := sp.Base, sp.Rev
 	if sp.Side != diff.RequestSide {
+		if b.Default != nil && r.Default != nil && !sameValue(b.Default, r.Default) {
+			e.onSchema(sp, respDefaultChanged, changed(b.Default, r.Default), what(r), valueText(b.Default), valueText(r.Default))
+		}
 		return
 	}
-	b, r := sp.Base, sp.Rev
 	switch {
 	case sameValue(b.Default, r.Default):
 	case b.Default == nil:

@@ -11,17 +11,35 @@ import (
 var (
 	addlRestricted = defSided(sidedSpec{
 		id: "property-additional-properties-restricted", req: finding.Warning, resp: finding.NonBreaking,
-		summary: "undeclared properties are no longer allowed", message: "%s no longer allows undeclared properties",
+		summary: "undeclared properties are no longer allowed, or must now match a schema", message: "undeclared properties of %s were %s and are now %s",
 		why: "clients that send undeclared properties are rejected now (presumed rare, hence a warning); a response that emits less is harmless",
-		doc: `  base:     {type: object}
+		doc: `additionalProperties (or unevaluatedProperties) went from absent or true to a
+schema or false, or from a schema to false.
+
+  base:     {type: object}
   revision: {type: object, additionalProperties: false}`,
 	})
 	addlRelaxed = defSided(sidedSpec{
 		id: "property-additional-properties-relaxed", req: finding.NonBreaking, resp: finding.NonBreaking,
-		summary: "undeclared properties are now allowed", message: "%s now allows undeclared properties",
+		summary: "undeclared properties are now allowed, or no longer need to match a schema", message: "undeclared properties of %s were %s and are now %s",
 		doc: `Undeclared properties are presumed unused by clients, so allowing them is additive.
 
   base:     {type: object, additionalProperties: false}
+  revision: {type: object}`,
+	})
+	patternPropAdded = defSided(sidedSpec{
+		id: "pattern-property-added", req: finding.NonBreaking, resp: finding.NonBreaking,
+		summary: "patternProperties entry added", message: "properties matching %[2]s were declared on %[1]s",
+		doc: `Declares properties that were undeclared (presumed unused), as adding a property does.
+
+  base:     {type: object}
+  revision: {type: object, patternProperties: {"^x-": {type: string}}}`,
+	})
+	patternPropRemoved = defSided(sidedSpec{
+		id: "pattern-property-removed", req: finding.Warning, resp: finding.Breaking,
+		summary: "patternProperties entry removed", message: "properties matching %[2]s are no longer declared on %[1]s",
+		why: "as property-removed: a request ignores (or, when closed, rejects) what clients still send; clients reading a response lose the declared properties",
+		doc: `  base:     {type: object, patternProperties: {"^x-": {type: string}}}
   revision: {type: object}`,
 	})
 )
@@ -63,6 +81,15 @@ func checkPropRemoved(e *emitter, sp *diff.SchemaPair, pp *diff.PropPair) {
 	if invisible(sp.Side, pp.Base.Schema) {
 		return
 	}
+	if sp.Side == diff.RequestSide && sp.Rev.IsRequired(pp.Name) {
+		// Still listed in required: the provider still demands the field,
+		// it only stopped describing its value. What clients feel is the
+		// requiredness, not a removal.
+		if !sp.Base.IsRequired(pp.Name) {
+			e.onSchema(sp, becameRequired.on(sp.Side), changed(pp.Base.Node, sp.Rev.Required[pp.Name]), quote(pp.Name))
+		}
+		return
+	}
 	if sp.Side == diff.RequestSide && sp.Rev.AddlFalse {
 		e.onSchema(sp, closedPropRemoved, removed(pp.Base.Node, propsNode(sp.Rev)), quote(pp.Name))
 		return
@@ -89,6 +116,11 @@ func checkPropChanged(e *emitter, sp *diff.SchemaPair, pp *diff.PropPair) {
 		return
 	case sp.Side == diff.ResponseSide && !bs.WriteOnly && rs.WriteOnly:
 		e.onSchema(sp, becameWriteOnly, changed(pp.Base.Node, rs.WriteOnlyN), quote(pp.Name))
+		return
+	case invisible(sp.Side, bs) && !invisible(sp.Side, rs):
+		// readOnly lifted in a request, writeOnly lifted in a response: the
+		// field starts travelling on this side, exactly as if added here.
+		checkPropAdded(e, sp, pp)
 		return
 	}
 	if invisible(sp.Side, rs) {
@@ -141,12 +173,48 @@ func checkRequiredOnly(e *emitter, sp *diff.SchemaPair) {
 	}
 }
 
+// openness ranks what an object admits beyond its declared properties:
+// anything (absent, true, {}), values of a schema, nothing (false).
+func openness(s *diff.Schema) int {
+	switch {
+	case s.AddlFalse:
+		return 0
+	case s.Addl != nil && !s.Addl.Unconstrained():
+		return 1
+	}
+	return 2
+}
+
+var opennessText = [...]string{"rejected", "constrained by a schema", "allowed"}
+
+// checkAddl: a schema-valued additionalProperties appearing restricts as
+// false does (only by less); changes inside two schemas are the child
+// pair's business.
 func checkAddl(e *emitter, sp *diff.SchemaPair) {
 	b, r := sp.Base, sp.Rev
+	bo, ro := openness(b), openness(r)
 	switch {
-	case !b.AddlFalse && r.AddlFalse:
-		e.onSchema(sp, addlRestricted.on(sp.Side), at(b.AddlNode, r.AddlNode, b, r), what(r))
-	case b.AddlFalse && !r.AddlFalse:
-		e.onSchema(sp, addlRelaxed.on(sp.Side), at(b.AddlNode, r.AddlNode, b, r), what(r))
+	case ro < bo:
+		e.onSchema(sp, addlRestricted.on(sp.Side), at(b.AddlNode, r.AddlNode, b, r), what(r), opennessText[bo], opennessText[ro])
+	case ro > bo:
+		e.onSchema(sp, addlRelaxed.on(sp.Side), at(b.AddlNode, r.AddlNode, b, r), what(r), opennessText[bo], opennessText[ro])
+	}
+}
+
+// checkPatternProps: a pattern is a family of properties, judged as one.
+// A pattern whose value schema changed is paired as a child and compared
+// like a property's.
+func checkPatternProps(e *emitter, sp *diff.SchemaPair) {
+	for _, pp := range sp.PatternProps {
+		switch {
+		case pp.Rev == nil && !invisible(sp.Side, pp.Base.Schema):
+			parent := sp.Rev.PatternPropsNode
+			if parent == nil {
+				parent = sp.Rev.Node
+			}
+			e.onSchema(sp, patternPropRemoved.on(sp.Side), removed(pp.Base.Node, parent), what(sp.Rev), quote(pp.Name))
+		case pp.Base == nil && !invisible(sp.Side, pp.Rev.Schema):
+			e.onSchema(sp, patternPropAdded.on(sp.Side), added(pp.Rev.Node), what(sp.Rev), quote(pp.Name))
+		}
 	}
 }

@@ -157,6 +157,7 @@ func checkSchema(e *emitter, sp *diff.SchemaPair) {
 	checkProps(e, sp)
 	checkRequiredOnly(e, sp)
 	checkAddl(e, sp)
+	checkPatternProps(e, sp)
 	checkConstraints(e, sp)
 	checkApplicators(e, sp)
 	checkPattern(e, sp)
@@ -173,6 +174,9 @@ func what(s *diff.Schema) string {
 	}
 	if s.Node.Parent != nil && s.Node.Parent.Key == "properties" {
 		return quote(s.Node.Key)
+	}
+	if s.Node.Parent != nil && s.Node.Parent.Key == "patternProperties" {
+		return "properties matching " + quote(s.Node.Key)
 	}
 	if s.RefName != "" {
 		return quote(s.RefName)
@@ -212,6 +216,12 @@ func checkTypes(e *emitter, sp *diff.SchemaPair) {
 	if sp.Wire {
 		checkWireTypes(e, sp)
 		return // null has no text form: nullable means nothing on the wire
+	}
+	if b.Typed() != r.Typed() {
+		// A type written beside an enum or const that already implied it
+		// (`{enum: [POST, PUT]}` gaining `type: string`) admits nothing new.
+		// Only then: with both typed, the enum rules judge value changes.
+		bt, rt = b.Values()&^diff.TNull, r.Values()&^diff.TNull
 	}
 	reportTypes(e, sp, bt, rt, bt, rt)
 	if !b.Typed() || !r.Typed() {
