@@ -95,7 +95,7 @@ func (e *emitter) changes(res *diff.Result) []finding.Change {
 	}
 	byKey := map[string]*merged{}
 	var keys []string
-	for _, f := range e.findings {
+	for _, f := range mergeTypeAndFormat(e.findings) {
 		ops := affects[f.schema]
 		if f.op != nil {
 			ops = []string{f.op.Name()}
@@ -110,8 +110,8 @@ func (e *emitter) changes(res *diff.Result) []finding.Change {
 		m.add(f, ops, rank)
 	}
 	out := make([]finding.Change, 0, len(keys))
-	for _, k := range keys {
-		out = append(out, byKey[k].change())
+	for _, m := range sameInRevision(byKey, keys) {
+		out = append(out, m.change())
 	}
 	finding.Sort(out)
 	return out

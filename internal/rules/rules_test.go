@@ -228,3 +228,12 @@ func TestRepeatedInlineChangeReportedOnce(t *testing.T) {
 	assert.Equal(t, []string{"GET /invoices", "GET /orders"}, changes[0].Affects)
 	assert.Equal(t, []string{"GET /refunds"}, changes[1].Affects)
 }
+
+// TestCopiesMadeOneComponent: two base components merged into one shared
+// revision component lose the same enum value once, not once per copy.
+func TestCopiesMadeOneComponent(t *testing.T) {
+	changes := classify(t, filepath.Join("testdata", "case-copies-made-one-component"))
+	require.Len(t, changes, 1)
+	assert.Equal(t, []string{"POST /orders", "POST /returns"}, changes[0].Affects)
+	assert.Equal(t, "POST /orders", changes[0].Operation)
+}
