@@ -34,12 +34,14 @@ type emitter struct {
 	// schemaHits marks schema pairs that produced findings, so the affects
 	// walk can stop early in clean subtrees.
 	schemaHits map[*diff.SchemaPair]bool
+	// where caches each schema pair's inline location for messages.
+	where map[*diff.SchemaPair]string
 }
 
 func newEmitter(res *diff.Result, opts Options) *emitter {
 	return &emitter{
 		opts: opts, revRoot: newRevIndex(res.Base, res.Revision), revOps: res.RevisionAPI.Operations, revDoc: res.Revision, baseDoc: res.Base,
-		schemaHits: map[*diff.SchemaPair]bool{},
+		schemaHits: map[*diff.SchemaPair]bool{}, where: map[*diff.SchemaPair]string{},
 	}
 }
 
@@ -57,7 +59,7 @@ func removed(base, parent *source.Node) loc { return loc{base: base, rev: parent
 func added(rev *source.Node) loc            { return loc{rev: rev} }
 
 func (e *emitter) add(r *Rule, l loc, op *diff.OpPair, sp *diff.SchemaPair, args ...any) {
-	f := &hit{rule: r, msg: r.message(args), base: l.base, rev: l.rev, op: op, schema: sp, removal: l.removal}
+	f := &hit{rule: r, msg: e.inContext(sp, r.message(args)), base: l.base, rev: l.rev, op: op, schema: sp, removal: l.removal}
 	switch {
 	case l.removal && l.base != nil:
 		f.pointer = l.base.Pointer()
@@ -70,6 +72,28 @@ func (e *emitter) add(r *Rule, l loc, op *diff.OpPair, sp *diff.SchemaPair, args
 		e.schemaHits[sp] = true
 	}
 	e.findings = append(e.findings, f)
+}
+
+// inContext prefixes a schema finding's message with the operation part
+// its schema sits inline in — "200 application/json body: response
+// property 'category' was removed" — unless the message names it already.
+func (e *emitter) inContext(sp *diff.SchemaPair, msg string) string {
+	if sp == nil {
+		return msg
+	}
+	w, ok := e.where[sp]
+	if !ok {
+		n := sp.Rev.Node
+		if n == nil {
+			n = sp.Base.Node
+		}
+		w = where(n)
+		e.where[sp] = w
+	}
+	if w == "" || strings.Contains(msg, w) {
+		return msg
+	}
+	return w + ": " + msg
 }
 
 // onOp records a finding seen on one operation.

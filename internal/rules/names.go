@@ -33,6 +33,26 @@ func describe(n *source.Node) string {
 	return quote(trail) + " in " + d.anchor
 }
 
+// where names the operation part a schema sits inline in ("200
+// application/json body", "query parameter 'limit'"), or "" for a shared
+// component, a file's root or a function's input/output, whose name the
+// message or the operation already gives.
+func where(n *source.Node) string {
+	if n == nil {
+		return ""
+	}
+	var d describer
+	chain := nodeChain(n)
+	for i := 0; i < len(chain); i++ {
+		i += d.step(chain, i)
+	}
+	switch d.anchor {
+	case "input", "output":
+		return ""
+	}
+	return d.anchor
+}
+
 // nodeChain lists the nodes from just below the file root down to n.
 func nodeChain(n *source.Node) []*source.Node {
 	var out []*source.Node

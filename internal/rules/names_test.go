@@ -14,7 +14,7 @@ func TestDescribe(t *testing.T) {
   "get": {"parameters": [{"name": "limit", "in": "query", "schema": {}}, {"name": "pet", "in": "body", "schema": {}}, {"name": "tag", "in": "query", "type": "string"}],
    "requestBody": {"content": {"application/json": {"schema": {"properties": {"tags": {"items": {}}, "point": {"prefixItems": [{}, {}]}}}}}},
    "responses": {"200": {"schema": {}, "headers": {"X-Rate": {"schema": {}}},
-     "content": {"application/json": {"schema": {"additionalProperties": {}, "oneOf": [{}, {}]}}}}}}}},
+     "content": {"application/json": {"schema": {"properties": {"tags": {}}, "additionalProperties": {}, "oneOf": [{}, {}]}}}}}}}},
  "components": {"schemas": {"Pet": {"properties": {"owner": {"properties": {"name": {}}}}}},
    "responses": {"NotFound": {"content": {"text/plain": {"schema": {}}}}},
    "requestBodies": {"PetBody": {"content": {"application/json": {"schema": {}}}}},
@@ -53,6 +53,16 @@ func TestDescribe(t *testing.T) {
 		}
 		if got := describe(n); got != want {
 			t.Errorf("describe(%s) = %q, want %q", ptr, got, want)
+		}
+	}
+	for ptr, want := range map[string]string{
+		"/paths/~1pets~1{id}/get/responses/200/content/application~1json/schema/properties/tags": "200 application/json body",
+		"/components/schemas/Pet/properties/owner":                                               "",
+		"/input/properties/amount":                                                               "",
+	} {
+		n, _ := f.Root.Lookup(ptr)
+		if got := where(n); got != want {
+			t.Errorf("where(%s) = %q, want %q", ptr, got, want)
 		}
 	}
 }
