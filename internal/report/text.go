@@ -19,7 +19,9 @@ type Text struct {
 const maxAffectsShown = 5
 
 var (
-	levelLabel = map[finding.Level]string{finding.Breaking: "BREAKING", finding.Warning: "WARNING", finding.NonBreaking: "ADDED", finding.Info: "INFO"}
+	// levelLabel is the level itself, upper-cased: a label such as "ADDED"
+	// would misname a non-breaking removal (an optional response header gone).
+	levelLabel = map[finding.Level]string{finding.Breaking: "BREAKING", finding.Warning: "WARNING", finding.NonBreaking: "NON-BREAKING", finding.Info: "INFO"}
 	levelColor = map[finding.Level]string{finding.Breaking: "\x1b[31m", finding.Warning: "\x1b[33m", finding.NonBreaking: "\x1b[32m", finding.Info: "\x1b[2m"}
 )
 
@@ -63,7 +65,7 @@ func (t Text) paint(code, s string) string {
 }
 
 func (t Text) change(w io.Writer, c finding.Change) {
-	label := fmt.Sprintf("%-8s", levelLabel[c.Level])
+	label := fmt.Sprintf("%-12s", levelLabel[c.Level])
 	fmt.Fprintf(w, "  %s  %s  %s\n", t.paint(levelColor[c.Level], label), c.ID, c.Message)
 	loc := fmt.Sprintf("    %s:%d:%d", c.Revision.File, c.Revision.Line, c.Revision.Column)
 	if c.Base != nil {

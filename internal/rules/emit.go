@@ -21,6 +21,7 @@ type hit struct {
 	rev     *source.Node
 	op      *diff.OpPair
 	schema  *diff.SchemaPair
+	removal bool
 }
 
 type emitter struct {
@@ -33,12 +34,14 @@ type emitter struct {
 	// schemaHits marks schema pairs that produced findings, so the affects
 	// walk can stop early in clean subtrees.
 	schemaHits map[*diff.SchemaPair]bool
+	// where caches each schema pair's inline location for messages.
+	where map[*diff.SchemaPair]string
 }
 
 func newEmitter(res *diff.Result, opts Options) *emitter {
 	return &emitter{
 		opts: opts, revRoot: newRevIndex(res.Base, res.Revision), revOps: res.RevisionAPI.Operations, revDoc: res.Revision, baseDoc: res.Base,
-		schemaHits: map[*diff.SchemaPair]bool{},
+		schemaHits: map[*diff.SchemaPair]bool{}, where: map[*diff.SchemaPair]string{},
 	}
 }
 
@@ -56,7 +59,7 @@ func removed(base, parent *source.Node) loc { return loc{base: base, rev: parent
 func added(rev *source.Node) loc            { return loc{rev: rev} }
 
 func (e *emitter) add(r *Rule, l loc, op *diff.OpPair, sp *diff.SchemaPair, args ...any) {
-	f := &hit{rule: r, msg: r.message(args), base: l.base, rev: l.rev, op: op, schema: sp}
+	f := &hit{rule: r, msg: e.inContext(sp, r.message(args)), base: l.base, rev: l.rev, op: op, schema: sp, removal: l.removal}
 	switch {
 	case l.removal && l.base != nil:
 		f.pointer = l.base.Pointer()
@@ -69,6 +72,28 @@ func (e *emitter) add(r *Rule, l loc, op *diff.OpPair, sp *diff.SchemaPair, args
 		e.schemaHits[sp] = true
 	}
 	e.findings = append(e.findings, f)
+}
+
+// inContext prefixes a schema finding's message with the operation part
+// its schema sits inline in — "200 application/json body: response
+// property 'category' was removed" — unless the message names it already.
+func (e *emitter) inContext(sp *diff.SchemaPair, msg string) string {
+	if sp == nil {
+		return msg
+	}
+	w, ok := e.where[sp]
+	if !ok {
+		n := sp.Rev.Node
+		if n == nil {
+			n = sp.Base.Node
+		}
+		w = where(n)
+		e.where[sp] = w
+	}
+	if w == "" || strings.Contains(msg, w) {
+		return msg
+	}
+	return w + ": " + msg
 }
 
 // onOp records a finding seen on one operation.
@@ -84,39 +109,71 @@ func (e *emitter) onSchema(sp *diff.SchemaPair, r *Rule, l loc, args ...any) {
 func (e *emitter) onDoc(r *Rule, l loc, args ...any) { e.add(r, l, nil, nil, args...) }
 
 func (e *emitter) changes(res *diff.Result) []finding.Change {
-	affects := e.affects(res)
-	byKey := map[string]*finding.Change{}
-	var order []string
-	for _, f := range e.findings {
+	order := docOrder(res)
+	affects := e.affects(res, order)
+	rank := make(map[string]int, len(order))
+	byName := make(map[string]*diff.OpPair, len(order))
+	for i, op := range order {
+		rank[op.Name()] = i
+		byName[op.Name()] = op
+	}
+	byKey := map[string]*merged{}
+	var keys []string
+	for _, f := range mergeTypeAndFormat(e.findings) {
 		ops := affects[f.schema]
 		if f.op != nil {
 			ops = []string{f.op.Name()}
 		}
-		key := f.rule.ID + "\x00" + f.pointer + "\x00" + f.msg
-		if c, ok := byKey[key]; ok {
-			c.Affects = union(c.Affects, ops)
-			continue
+		key := groupKey(f, ops, byName)
+		m := byKey[key]
+		if m == nil {
+			m = &merged{first: f, firstRank: len(rank)}
+			byKey[key] = m
+			keys = append(keys, key)
 		}
-		c := &finding.Change{ID: f.rule.ID, Level: f.rule.Level, Pointer: f.pointer, Message: f.msg, Affects: ops}
-		if f.base != nil {
-			l := location(f.base)
-			c.Base = &l
-		}
-		c.Revision = location(f.rev)
-		byKey[key] = c
-		order = append(order, key)
+		m.add(f, ops, rank)
 	}
-	out := make([]finding.Change, 0, len(order))
-	for _, k := range order {
-		c := byKey[k]
-		sort.Strings(c.Affects)
-		if len(c.Affects) > 0 {
-			c.Operation = c.Affects[0]
-		}
-		out = append(out, *c)
+	out := make([]finding.Change, 0, len(keys))
+	for _, m := range sameInRevision(byKey, keys) {
+		out = append(out, m.change())
 	}
 	finding.Sort(out)
 	return out
+}
+
+// merged is one reported change: every hit that is the same change seen
+// from several operations. Its location and message are those of the hit
+// first reached in document order, which is also where it is filed.
+type merged struct {
+	first     *hit
+	firstRank int
+	operation string
+	affects   []string
+}
+
+func (m *merged) add(f *hit, ops []string, rank map[string]int) {
+	m.affects = union(m.affects, ops)
+	for _, op := range ops {
+		r, ok := rank[op]
+		if !ok {
+			r = len(rank) // a removed operation: after every surviving one
+		}
+		if m.operation == "" || r < m.firstRank {
+			m.operation, m.firstRank, m.first = op, r, f
+		}
+	}
+}
+
+func (m *merged) change() finding.Change {
+	f := m.first
+	c := finding.Change{ID: f.rule.ID, Level: f.rule.Level, Pointer: f.pointer, Message: f.msg, Operation: m.operation, Affects: m.affects}
+	if f.base != nil {
+		l := location(f.base)
+		c.Base = &l
+	}
+	c.Revision = location(f.rev)
+	sort.Strings(c.Affects)
+	return c
 }
 
 func location(n *source.Node) finding.Location {
@@ -137,10 +194,10 @@ func union(a, b []string) []string {
 }
 
 // affects maps each schema pair that has findings to the names of the
-// operations reaching it. One walk per operation over the memoised pair
+// operations reaching it, in document order. One walk per operation over the memoised pair
 // graph keeps this linear in the graph size per operation, never
 // exponential in nesting.
-func (e *emitter) affects(res *diff.Result) map[*diff.SchemaPair][]string {
+func (e *emitter) affects(res *diff.Result, order []*diff.OpPair) map[*diff.SchemaPair][]string {
 	out := map[*diff.SchemaPair][]string{}
 	if len(e.schemaHits) == 0 {
 		return out
@@ -168,7 +225,7 @@ func (e *emitter) affects(res *diff.Result) map[*diff.SchemaPair][]string {
 			walkOps(op.Callbacks)
 		}
 	}
-	walkOps(res.Operations)
+	walkOps(order)
 	return out
 }
 

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/relay-dev/relay/internal/diff"
 	"github.com/relay-dev/relay/internal/finding"
@@ -433,7 +434,17 @@ func variantName(s *diff.Schema) string {
 	case s.Title != "":
 		return quote(s.Title)
 	}
-	return quote(s.Node.Pointer())
+	if s.Const != nil {
+		return "const " + valueText(s.Const)
+	}
+	n := "schema"
+	if s.Types != 0 {
+		n = typeText(s.Types)
+	}
+	if s.Node != nil && s.Node.Parent != nil && s.Node.Parent.Kind == source.Array {
+		n = "#" + strconv.Itoa(int(s.Node.Index)+1) + " (" + n + ")" // inline and untitled: its position and type
+	}
+	return n
 }
 
 func checkDiscriminator(e *emitter, sp *diff.SchemaPair) {

@@ -10,7 +10,7 @@ var (
 	successRemoved = def(Rule{
 		ID: "response-success-status-removed", Level: finding.Breaking, Side: Response,
 		Summary: "a success response status was removed",
-		Message: "success response %s of %s was removed",
+		Message: "success response %s was removed",
 		Doc: `Clients expect this status and the body that came with it; the provider now
 answers differently.
 
@@ -20,7 +20,7 @@ answers differently.
 	errorRemoved = def(Rule{
 		ID: "response-error-status-removed", Level: finding.Warning, Side: Response,
 		Summary: "an error response status was removed",
-		Message: "error response %s of %s was removed",
+		Message: "error response %s was removed",
 		Doc: `Clients may have handled this error specifically; the provider no longer
 declares it (it may still send a generic error).
 
@@ -30,7 +30,7 @@ declares it (it may still send a generic error).
 	successAdded = def(Rule{
 		ID: "response-success-status-added", Level: finding.Warning, Side: Response,
 		Summary: "a success response status was added",
-		Message: "success response %s was added to %s",
+		Message: "success response %s was added",
 		Doc: `The provider may now answer with a status clients do not expect; generated
 clients often treat an undeclared status as an error.
 
@@ -40,7 +40,7 @@ clients often treat an undeclared status as an error.
 	errorAdded = def(Rule{
 		ID: "response-error-status-added", Level: finding.Warning, Side: Response,
 		Summary: "an error response status was added",
-		Message: "error response %s was added to %s",
+		Message: "error response %s was added",
 		Doc: `A new error status may reach clients that do not handle it.
 
   base:     responses: {"200": ...}
@@ -68,7 +68,7 @@ clients often treat an undeclared status as an error.
 	reqHeaderRemoved = def(Rule{
 		ID: "response-required-header-removed", Level: finding.Breaking, Side: Response,
 		Summary: "a required response header was removed",
-		Message: "required response header %s was removed",
+		Message: "required response header %s of %s was removed",
 		Doc: `Clients read a header that was guaranteed and is now gone.
 
   base:     headers: {X-Rate-Limit: {required: true, ...}}
@@ -77,7 +77,7 @@ clients often treat an undeclared status as an error.
 	optHeaderRemoved = def(Rule{
 		ID: "response-optional-header-removed", Level: finding.Warning, Side: Response,
 		Summary: "an optional response header was removed",
-		Message: "optional response header %s was removed",
+		Message: "optional response header %s of %s was removed",
 		Doc: `Clients had to cope with its absence, but some may rely on it being sent.
 
   base:     headers: {X-Request-Id: ...}
@@ -86,7 +86,7 @@ clients often treat an undeclared status as an error.
 	headerAdded = def(Rule{
 		ID: "response-header-added", Level: finding.NonBreaking, Side: Response,
 		Summary: "a response header was added",
-		Message: "response header %s was added",
+		Message: "response header %s was added to %s",
 		Doc: `Clients ignore headers they do not know.
 
   base:     headers: {}
@@ -95,7 +95,7 @@ clients often treat an undeclared status as an error.
 	headerOptional = def(Rule{
 		ID: "response-header-became-optional", Level: finding.Breaking, Side: Response,
 		Summary: "a response header is no longer guaranteed",
-		Message: "response header %s became optional",
+		Message: "response header %s of %s became optional",
 		Doc: `Clients that read it unconditionally may now find it missing.
 
   base:     X-Rate-Limit: {required: true}
@@ -104,7 +104,7 @@ clients often treat an undeclared status as an error.
 	headerRequired = def(Rule{
 		ID: "response-header-became-required", Level: finding.NonBreaking, Side: Response,
 		Summary: "a response header is now guaranteed",
-		Message: "response header %s became required",
+		Message: "response header %s of %s became required",
 		Doc: `The provider now always sends it; clients that checked for it still work.
 
   base:     X-Rate-Limit: {}
@@ -116,7 +116,6 @@ func checkResponses(e *emitter, op *diff.OpPair) {
 	if op.Rev.Kind != diff.HTTP {
 		return // a callback's responses come from the consumer; their schemas are still compared
 	}
-	name := op.Name()
 	parent := op.Rev.Node.Get("responses")
 	if parent == nil {
 		parent = op.Rev.Node
@@ -124,13 +123,13 @@ func checkResponses(e *emitter, op *diff.OpPair) {
 	for _, rp := range op.Responses {
 		switch {
 		case rp.Rev == nil && rp.Base.Success():
-			e.onOp(op, successRemoved, removed(rp.Base.Node, parent), rp.Code, name)
+			e.onOp(op, successRemoved, removed(rp.Base.Node, parent), rp.Code)
 		case rp.Rev == nil:
-			e.onOp(op, errorRemoved, removed(rp.Base.Node, parent), rp.Code, name)
+			e.onOp(op, errorRemoved, removed(rp.Base.Node, parent), rp.Code)
 		case rp.Base == nil && rp.Rev.Success():
-			e.onOp(op, successAdded, added(rp.Rev.Node), rp.Code, name)
+			e.onOp(op, successAdded, added(rp.Rev.Node), rp.Code)
 		case rp.Base == nil:
-			e.onOp(op, errorAdded, added(rp.Rev.Node), rp.Code, name)
+			e.onOp(op, errorAdded, added(rp.Rev.Node), rp.Code)
 		default:
 			checkStatusRange(e, op, rp)
 			checkMedia(e, op, rp.Media, contentNode(rp.Rev.Node), respMediaRemoved, respMediaAdded)
@@ -159,15 +158,15 @@ func checkHeaders(e *emitter, op *diff.OpPair, rp *diff.ResponsePair) {
 		b, r := hp.Base, hp.Rev
 		switch {
 		case r == nil && b.Required:
-			e.onOp(op, reqHeaderRemoved, removed(b.Node, parent), quote(b.Node.Key))
+			e.onOp(op, reqHeaderRemoved, removed(b.Node, parent), quote(b.Node.Key), rp.Code)
 		case r == nil:
-			e.onOp(op, optHeaderRemoved, removed(b.Node, parent), quote(b.Node.Key))
+			e.onOp(op, optHeaderRemoved, removed(b.Node, parent), quote(b.Node.Key), rp.Code)
 		case b == nil:
-			e.onOp(op, headerAdded, added(r.Node), quote(r.Node.Key))
+			e.onOp(op, headerAdded, added(r.Node), quote(r.Node.Key), rp.Code)
 		case b.Required && !r.Required:
-			e.onOp(op, headerOptional, changed(b.Node, r.Node), quote(r.Node.Key))
+			e.onOp(op, headerOptional, changed(b.Node, r.Node), quote(r.Node.Key), rp.Code)
 		case !b.Required && r.Required:
-			e.onOp(op, headerRequired, changed(b.Node, r.Node), quote(r.Node.Key))
+			e.onOp(op, headerRequired, changed(b.Node, r.Node), quote(r.Node.Key), rp.Code)
 		}
 	}
 }
@@ -176,7 +175,7 @@ var (
 	statusGeneralized = def(Rule{
 		ID: "response-status-generalized", Level: finding.Warning, Side: Response,
 		Summary: "a status code was replaced by the range that covers it",
-		Message: "response %s of %s became %s",
+		Message: "response %s became %s",
 		Doc: `The provider may now answer with any code of the range, which clients that
 test for the exact code do not expect. The bodies are still compared.
 
@@ -186,7 +185,7 @@ test for the exact code do not expect. The bodies are still compared.
 	statusSpecialized = def(Rule{
 		ID: "response-status-specialized", Level: finding.NonBreaking, Side: Response,
 		Summary: "a status range was narrowed to one code",
-		Message: "response %s of %s became %s",
+		Message: "response %s became %s",
 		Doc: `Every code the provider still sends was already in the range.
 
   base:     responses: {"2XX": ...}
@@ -199,8 +198,8 @@ func checkStatusRange(e *emitter, op *diff.OpPair, rp *diff.ResponsePair) {
 	switch {
 	case b == r:
 	case diff.IsRange(r):
-		e.onOp(op, statusGeneralized, changed(rp.Base.Node, rp.Rev.Node), b, op.Name(), r)
+		e.onOp(op, statusGeneralized, changed(rp.Base.Node, rp.Rev.Node), b, r)
 	default:
-		e.onOp(op, statusSpecialized, changed(rp.Base.Node, rp.Rev.Node), b, op.Name(), r)
+		e.onOp(op, statusSpecialized, changed(rp.Base.Node, rp.Rev.Node), b, r)
 	}
 }

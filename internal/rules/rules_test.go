@@ -224,3 +224,48 @@ func TestStabilityLoweredKeepsLevels(t *testing.T) {
 		"response-property-removed":     finding.Breaking,
 	}, levels)
 }
+
+// TestRepeatedChangeReportedOnce: the same 429 added to three operations is
+// one change filed under the first in document order (not alphabetical),
+// listing all three; a different 429 elsewhere stays its own change.
+func TestRepeatedChangeReportedOnce(t *testing.T) {
+	changes := classify(t, filepath.Join("testdata", "case-repeated-change-across-operations"))
+	require.Len(t, changes, 2)
+	byOp := map[string]finding.Change{}
+	for _, c := range changes {
+		byOp[c.Operation] = c
+	}
+	c := byOp["GET /zebras"]
+	assert.Equal(t, []string{"GET /apples", "GET /zebras", "POST /apples"}, c.Affects)
+	assert.Equal(t, "/paths/~1zebras/get/responses/429", c.Pointer)
+	assert.Equal(t, []string{"GET /moles"}, byOp["GET /moles"].Affects)
+}
+
+// TestSharedSchemaFiledInDocumentOrder: a shared schema's change is filed
+// under the operation that first reaches it in the document.
+func TestSharedSchemaFiledInDocumentOrder(t *testing.T) {
+	changes := classify(t, filepath.Join("testdata", "case-shared-schema-filed-in-document-order"))
+	require.Len(t, changes, 1)
+	assert.Equal(t, "GET /zoo", changes[0].Operation)
+	assert.Equal(t, []string{"GET /animals", "GET /zoo"}, changes[0].Affects)
+}
+
+// TestRepeatedInlineChangeReportedOnce: the same property dropped from two
+// operations' identical inline schemas is one change; the same name
+// dropped with a different schema is another.
+func TestRepeatedInlineChangeReportedOnce(t *testing.T) {
+	changes := classify(t, filepath.Join("testdata", "case-repeated-inline-schema-change"))
+	require.Len(t, changes, 2)
+	assert.Equal(t, "GET /orders", changes[0].Operation)
+	assert.Equal(t, []string{"GET /invoices", "GET /orders"}, changes[0].Affects)
+	assert.Equal(t, []string{"GET /refunds"}, changes[1].Affects)
+}
+
+// TestCopiesMadeOneComponent: two base components merged into one shared
+// revision component lose the same enum value once, not once per copy.
+func TestCopiesMadeOneComponent(t *testing.T) {
+	changes := classify(t, filepath.Join("testdata", "case-copies-made-one-component"))
+	require.Len(t, changes, 1)
+	assert.Equal(t, []string{"POST /orders", "POST /returns"}, changes[0].Affects)
+	assert.Equal(t, "POST /orders", changes[0].Operation)
+}

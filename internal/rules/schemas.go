@@ -167,7 +167,8 @@ func checkSchema(e *emitter, sp *diff.SchemaPair) {
 	checkSchemaDocs(e, sp)
 }
 
-// what names the schema in messages: the property it describes or its pointer.
+// what names the schema in messages: the property it describes, the
+// component it is, or where it sits (see describe).
 func what(s *diff.Schema) string {
 	if s.Node == nil {
 		return "schema"
@@ -181,10 +182,7 @@ func what(s *diff.Schema) string {
 	if s.RefName != "" {
 		return quote(s.RefName)
 	}
-	if p := s.Node.Pointer(); p != "" {
-		return quote(p)
-	}
-	return "the root schema" // a bare JSON Schema document's own root
+	return describe(s.Node)
 }
 
 // at locates a keyword change: the revision's keyword (else its schema) and
