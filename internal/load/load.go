@@ -17,8 +17,18 @@ type Limits struct {
 	MaxNodes     int // nodes per file after alias expansion; default 20 million
 	MaxKeyBytes  int // one mapping key; default 4096
 	MaxAliases   int // alias/merge expansions per file; default 10000
-	MaxFiles     int // files in one contract bundle; default 1000
+	MaxFiles     int // files in one contract bundle; default DefaultMaxFiles
+	// MaxTotalBytes and MaxTotalNodes bound the whole bundle, so raising
+	// MaxFiles does not raise what a load may hold in memory: at most these
+	// totals plus one file being parsed. Defaults 256 MiB and 20 million.
+	MaxTotalBytes int
+	MaxTotalNodes int
 }
+
+// DefaultMaxFiles is how many files one contract may span unless the caller
+// says otherwise (relay's --max-files). Real specs split one schema per
+// file: DigitalOcean's public spec spans well over 1,000.
+const DefaultMaxFiles = 10_000
 
 // Options says what to load and how.
 type Options struct {

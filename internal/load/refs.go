@@ -144,7 +144,9 @@ func stripPos(e *source.Error) string {
 
 func (l *loader) checkFileCount(ref *source.Node) *source.Error {
 	if len(l.doc.Files) >= l.lim.MaxFiles {
-		return source.Errorf(ref.ValuePos(), "contract references more than %d files", l.lim.MaxFiles)
+		return source.Errorf(ref.ValuePos(),
+			"the contract spans more than %d files, the limit; raise it with --max-files if the contract really is this large",
+			l.lim.MaxFiles)
 	}
 	return nil
 }
@@ -153,6 +155,9 @@ func (l *loader) checkFileCount(ref *source.Node) *source.Error {
 func (l *loader) addFile(display, name string, data []byte) (*source.File, *source.Error) {
 	f, e := parseFile(display, name, data, l.lim)
 	if e != nil {
+		return nil, e
+	}
+	if e := l.budget(f); e != nil {
 		return nil, e
 	}
 	if e := lint(f); e != nil {
@@ -211,4 +216,22 @@ func refName(d *Document, n *source.Node) string {
 		name = n.File.Path + name
 	}
 	return name
+}
+
+// budget charges a parsed file to the bundle's byte and node totals. It
+// runs after the parse, which the per-file limits already bound, so a load
+// holds at most the totals plus one file.
+func (l *loader) budget(f *source.File) *source.Error {
+	l.bytes += f.Size
+	if l.bytes > l.lim.MaxTotalBytes {
+		return wholeFile(f.Path, "the contract's files hold more than %d bytes together, the limit", l.lim.MaxTotalBytes)
+	}
+	f.Root.Walk(func(*source.Node) bool {
+		l.nodes++
+		return true
+	})
+	if l.nodes > l.lim.MaxTotalNodes {
+		return wholeFile(f.Path, "the contract's files hold more than %d nodes together, the limit", l.lim.MaxTotalNodes)
+	}
+	return nil
 }
