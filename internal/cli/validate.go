@@ -177,6 +177,7 @@ func (opts *ValidateOptions) validateFile(ctx context.Context, file string) (rep
 	if err != nil {
 		return unloadable(file, err), nil
 	}
+	printLoadWarnings(opts.IO.ErrOut, doc)
 	probs, err := validate.Document(ctx, doc)
 	if err != nil {
 		return report.ValidationResult{}, fmt.Errorf("validating %s: %w", file, err)

@@ -79,6 +79,10 @@ type Document struct {
 	SHA256 string // hex sha256 of the main file's bytes
 	// ContractChecked says Load ran CheckContract (unless deferred).
 	ContractChecked bool
+	// Warnings are problems Load worked around, each at the node it is
+	// about (a $ref with an unescaped '/' in a key): the document loads,
+	// and callers show them (relay prints "relay: warning: …" on stderr).
+	Warnings []*source.Error
 
 	refs map[*source.Node]*source.Node // node holding "$ref" → its direct target
 }

@@ -62,18 +62,19 @@ func (l *loader) resolve(from *source.File, ref *source.Node) (*source.Node, *so
 		}
 	}
 	n, ok := lookupFragment(target.Root, frag)
-	if !ok {
-		return nil, source.Errorf(ref.ValuePos(), "unresolvable $ref %s: no such node", quote(ref.Value))
+	if ok {
+		return n, nil
 	}
-	return n, nil
+	if n, ok, e := l.resolveSlashKeys(target.Root, decodeFragment(frag), ref); ok {
+		return n, e
+	}
+	return nil, source.Errorf(ref.ValuePos(), "unresolvable $ref %s: no such node", quote(ref.Value))
 }
 
 // lookupFragment resolves a URI fragment: an RFC 6901 pointer (percent-
 // encoded, as URI fragments are), or a plain name given by $anchor or id.
 func lookupFragment(root *source.Node, frag string) (*source.Node, bool) {
-	if dec, err := url.PathUnescape(frag); err == nil {
-		frag = dec
-	}
+	frag = decodeFragment(frag)
 	if frag == "" || frag[0] == '/' {
 		return root.Lookup(frag)
 	}
@@ -88,6 +89,15 @@ func lookupFragment(root *source.Node, frag string) (*source.Node, bool) {
 		return true
 	})
 	return found, found != nil
+}
+
+// decodeFragment undoes a fragment's percent-encoding, when it has valid
+// encoding.
+func decodeFragment(frag string) string {
+	if dec, err := url.PathUnescape(frag); err == nil {
+		return dec
+	}
+	return frag
 }
 
 // fileFor loads (once) the file a $ref's location part names.
