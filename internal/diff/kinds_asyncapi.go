@@ -31,6 +31,9 @@ type AsyncOp struct {
 	// ReplyTo is the name of the operation this one replies for ("" when
 	// it is not a reply).
 	ReplyTo string
+	// AddrKey is the key the action and address give, before uniqueOps
+	// tells apart operations that share them.
+	AddrKey string
 }
 
 // Message is one message an AsyncAPI operation carries.
@@ -55,6 +58,9 @@ type Message struct {
 	Opaque     bool
 	Payload    *source.Node
 	Headers    *source.Node
+	// Shape stands for what the message carries, whatever it is named
+	// (messageShape).
+	Shape string
 }
 
 type asyncBuilder struct {
@@ -264,6 +270,7 @@ func uniqueOps(ops []*Operation) {
 	for _, op := range ops {
 		names[op.Name]++
 		keys[op.Key]++
+		op.Async.AddrKey = op.Key
 	}
 	for _, op := range ops {
 		if names[op.Name] > 1 && op.Async.ID != "" {
@@ -306,6 +313,7 @@ func (b *asyncBuilder) message(site *source.Node, key string, i, n int) *Message
 	}
 	m.Format = strOf(m.FormatNode)
 	m.Opaque = !load.JSONSchemaFormat(m.Format)
+	m.Shape = messageShape(b.doc, m)
 	return m
 }
 
