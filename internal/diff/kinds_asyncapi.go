@@ -34,6 +34,8 @@ type AsyncOp struct {
 	// AddrKey is the key the action and address give, before uniqueOps
 	// tells apart operations that share them.
 	AddrKey string
+	// Shape stands for every message the operation carries (opShape).
+	Shape string
 }
 
 // Message is one message an AsyncAPI operation carries.
@@ -310,13 +312,15 @@ func effectiveAddress(addr string, addrNode, ch *source.Node) (string, *source.N
 }
 
 // uniqueOps makes names and keys unique: two operations with the same
-// action on one channel are told apart by their ids.
+// action on one channel are told apart by their ids, and remembers what
+// else tells them apart (AddrKey, Shape).
 func uniqueOps(ops []*Operation) {
 	names, keys := map[string]int{}, map[string]int{}
 	for _, op := range ops {
 		names[op.Name]++
 		keys[op.Key]++
 		op.Async.AddrKey = op.Key
+		op.Async.Shape = opShape(op)
 	}
 	for _, op := range ops {
 		if names[op.Name] > 1 && op.Async.ID != "" {

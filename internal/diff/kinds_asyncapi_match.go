@@ -39,8 +39,7 @@ func alignAsync(base, rev *API, _ Options) {
 // changed; last the action and address alone, for what is left.
 var asyncMatchers = []func(b, r *Operation) bool{
 	func(b, r *Operation) bool {
-		s := opShape(b)
-		return b.Async.AddrKey == r.Async.AddrKey && s != "" && s == opShape(r)
+		return b.Async.AddrKey == r.Async.AddrKey && b.Async.Shape != "" && b.Async.Shape == r.Async.Shape
 	},
 	func(b, r *Operation) bool { return b.Async.AddrKey == r.Async.AddrKey && shareMessage(b, r) },
 	func(b, r *Operation) bool { return b.Async.Channel == r.Async.Channel },
@@ -118,8 +117,8 @@ func sharesID(a, b *Message) bool {
 }
 
 // alignMessages pairs the messages of two paired operations: by key, then
-// by any shared id, then by what they carry (messageShape); an unpaired revision message keeps a key no base
-// message has.
+// by any shared id, then by what they carry (messageShape); an unpaired
+// revision message keeps a key no base message has.
 func alignMessages(base, rev []*Message) {
 	uniqueMessageKeys(base)
 	uniqueMessageKeys(rev)
