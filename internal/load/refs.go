@@ -236,10 +236,7 @@ func (l *loader) budget(f *source.File) *source.Error {
 	if l.bytes > l.lim.MaxTotalBytes {
 		return wholeFile(f.Path, "the contract's files hold more than %d bytes together, the limit", l.lim.MaxTotalBytes)
 	}
-	f.Root.Walk(func(*source.Node) bool {
-		l.nodes++
-		return true
-	})
+	l.nodes += f.Nodes
 	if l.nodes > l.lim.MaxTotalNodes {
 		return wholeFile(f.Path, "the contract's files hold more than %d nodes together, the limit", l.lim.MaxTotalNodes)
 	}
