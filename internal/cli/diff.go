@@ -59,6 +59,8 @@ type DiffOptions struct {
 	registryBase *registry.Version
 	// Validate is --validate: what an invalid revision costs.
 	Validate check.ValidateMode
+	// MaxFiles is --max-files: how many files one contract may span.
+	MaxFiles int
 	// revisionLoaded is a revision already loaded (publish has read it to
 	// store its files): it is compared as is, not loaded again.
 	revisionLoaded *check.Loaded
@@ -74,6 +76,7 @@ type diffFlags struct {
 	allowRemoteRefs, all                           bool
 	validate                                       string
 	changedSince, registry                         string
+	maxFiles                                       int
 }
 
 // diffLongText is diffLong with its list of --all's file extensions left
@@ -144,6 +147,7 @@ func newCmdDiff(ios *iostreams.IOStreams, runF func(*DiffOptions) error) *cobra.
 	fl.StringVar(&f.schemaRole, "schema-role", string(diff.RoleInput), "for a bare JSON Schema, what it validates: `ROLE` = input (data others send) or output (data it emits)")
 	fl.StringVar(&f.validate, "validate", string(check.ValidateStrict), "validation of the revision: `MODE` = strict (an invalid revision is exit 1), warn (compare it anyway, listing its problems) or off")
 	fl.BoolVar(&f.allowRemoteRefs, "allow-remote-refs", false, "allow $ref to http(s) URLs")
+	fl.IntVar(&f.maxFiles, "max-files", load.DefaultMaxFiles, "most files one contract may span through $ref (`N`)")
 	fl.StringVar(&f.match.MatchPath, "match-path", "", "compare only operations whose path matches `GLOB` (* within a segment, ** across)")
 	fl.StringVar(&f.match.ExcludePath, "exclude-path", "", "leave out operations whose path matches `GLOB`")
 	fl.StringVar(&f.match.StripPrefixBase, "strip-prefix-base", "", "remove `PREFIX` from the base's paths before matching (a moved base path)")
@@ -160,8 +164,11 @@ func newCmdDiff(ios *iostreams.IOStreams, runF func(*DiffOptions) error) *cobra.
 func (f *diffFlags) options(ios *iostreams.IOStreams, args []string) (*DiffOptions, error) {
 	opts := &DiffOptions{IO: ios, Function: f.function, AllowRemoteRefs: f.allowRemoteRefs,
 		ConfigPath: f.config, WriteBaseline: f.writeBaseline, Match: f.match,
-		All: f.all, ChangedSince: f.changedSince, Registry: f.registry}
+		All: f.all, ChangedSince: f.changedSince, Registry: f.registry, MaxFiles: f.maxFiles}
 	var err error
+	if f.maxFiles < 1 {
+		return nil, usageErrorf("--max-files must be at least 1, not %d", f.maxFiles)
+	}
 	if f.all {
 		return opts, f.allOptions(opts, args)
 	}

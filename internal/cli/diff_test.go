@@ -40,7 +40,8 @@ func TestDiffFlagsParsed(t *testing.T) {
 		"--base", "git:main", "--contract", "docs/api.yaml", "--function", "team/payments",
 		"--format", "json=out/r.json", "--format", "sarif", "--output", "out/r.sarif",
 		"--fail-on", "warning", "--kind", "swagger", "--allow-remote-refs",
-		"--config", "ci/relay.yaml", "--write-baseline", "baseline.yaml", "--schema-role", "output", "--validate", "warn")
+		"--config", "ci/relay.yaml", "--write-baseline", "baseline.yaml", "--schema-role", "output", "--validate", "warn",
+		"--max-files", "2000")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -58,6 +59,7 @@ func TestDiffFlagsParsed(t *testing.T) {
 		WriteBaseline:   "baseline.yaml",
 		Match:           diff.Options{SchemaRole: diff.RoleOutput},
 		Validate:        check.ValidateWarn,
+		MaxFiles:        2000,
 	}
 	if !reflect.DeepEqual(opts, want) {
 		t.Errorf("got  %+v\nwant %+v", opts, want)

@@ -27,6 +27,7 @@ func printInvalid(w io.Writer, err error) {
 // compared anyway: the base (published already) or, with --validate warn,
 // the revision.
 func printProblems(w io.Writer, c *check.Result) {
+	printLoadWarnings(w, c.Base.Doc, c.Revision.Doc)
 	v := c.Report.Validation
 	if v == nil {
 		return
@@ -45,5 +46,23 @@ func warnProblems(w io.Writer, what string, kind load.Kind, probs []finding.Prob
 	fmt.Fprintf(w, "relay: warning: %s is not a valid %s contract; %s:\n", what, kind, outcome)
 	for _, p := range probs {
 		fmt.Fprintln(w, "relay:   "+report.ProblemLine(p))
+	}
+}
+
+// printLoadWarnings lists what the loader worked around (a $ref with an
+// unescaped '/' in a key), one "relay: warning: file:line:col: …" line
+// each; a file both sides share (a self-diff) is warned about once.
+func printLoadWarnings(w io.Writer, docs ...*load.Document) {
+	seen := map[string]bool{}
+	for _, d := range docs {
+		if d == nil {
+			continue
+		}
+		for _, e := range d.Warnings {
+			if line := e.Error(); !seen[line] {
+				seen[line] = true
+				fmt.Fprintln(w, "relay: warning: "+line)
+			}
+		}
 	}
 }

@@ -157,6 +157,7 @@ func (o *DiffOptions) opener(s sideSpec, role string) func(context.Context) (loa
 		if err == nil && o.AllowRemoteRefs {
 			lo.Fetch = fetchRemoteRef
 		}
+		lo.Limits.MaxFiles = o.MaxFiles
 		return lo, err
 	}
 }

@@ -26,6 +26,8 @@ type ValidateOptions struct {
 	Kind            load.Kind
 	AllowRemoteRefs bool
 	Outputs         []output
+	// MaxFiles is --max-files: how many files one contract may span.
+	MaxFiles int
 }
 
 // validateFlags are the raw flag values, checked by (*validateFlags).options.
@@ -33,6 +35,7 @@ type validateFlags struct {
 	kind, output    string
 	formats         []string
 	allowRemoteRefs bool
+	maxFiles        int
 }
 
 const validateLong = `Check that each contract is a valid document of its kind: OpenAPI 3.0 and
@@ -80,6 +83,7 @@ func newCmdValidate(ios *iostreams.IOStreams, runF func(*ValidateOptions) error)
 	fl.StringVar(&f.output, "output", "", "write the one format without =PATH to `PATH` instead of standard output")
 	fl.StringVar(&f.kind, "kind", "", "contract `KIND` for documents without a marker: openapi, swagger, jsonschema, function, asyncapi")
 	fl.BoolVar(&f.allowRemoteRefs, "allow-remote-refs", false, "allow $ref to http(s) URLs")
+	fl.IntVar(&f.maxFiles, "max-files", load.DefaultMaxFiles, "most files one contract may span through $ref (`N`)")
 	return cmd
 }
 
@@ -96,7 +100,10 @@ func (f *validateFlags) options(ios *iostreams.IOStreams, args []string) (*Valid
 	if countOf(args, stdinName) > 1 {
 		return nil, usageErrorf("standard input (-) can be read only once")
 	}
-	opts := &ValidateOptions{IO: ios, Files: args, AllowRemoteRefs: f.allowRemoteRefs}
+	if f.maxFiles < 1 {
+		return nil, usageErrorf("--max-files must be at least 1, not %d", f.maxFiles)
+	}
+	opts := &ValidateOptions{IO: ios, Files: args, AllowRemoteRefs: f.allowRemoteRefs, MaxFiles: f.maxFiles}
 	var err error
 	if opts.Kind, err = parseKind(f.kind); err != nil {
 		return nil, err
@@ -159,6 +166,7 @@ func (opts *ValidateOptions) validateFile(ctx context.Context, file string) (rep
 		return unloadable(file, err), nil
 	}
 	lo.Kind = opts.Kind
+	lo.Limits.MaxFiles = opts.MaxFiles
 	if opts.AllowRemoteRefs {
 		lo.Fetch = fetchRemoteRef
 	}
@@ -169,6 +177,7 @@ func (opts *ValidateOptions) validateFile(ctx context.Context, file string) (rep
 	if err != nil {
 		return unloadable(file, err), nil
 	}
+	printLoadWarnings(opts.IO.ErrOut, doc)
 	probs, err := validate.Document(ctx, doc)
 	if err != nil {
 		return report.ValidationResult{}, fmt.Errorf("validating %s: %w", file, err)

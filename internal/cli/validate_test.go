@@ -30,7 +30,8 @@ func TestValidateFlagDefaults(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	want := &ValidateOptions{IO: opts.IO, Files: []string{"a.yaml", "b.yaml"}, Outputs: []output{{Format: "text"}}}
+	want := &ValidateOptions{IO: opts.IO, Files: []string{"a.yaml", "b.yaml"}, Outputs: []output{{Format: "text"}},
+		MaxFiles: load.DefaultMaxFiles}
 	if !reflect.DeepEqual(opts, want) {
 		t.Errorf("got %+v\nwant %+v", opts, want)
 	}

@@ -31,6 +31,11 @@ type AsyncOp struct {
 	// ReplyTo is the name of the operation this one replies for ("" when
 	// it is not a reply).
 	ReplyTo string
+	// AddrKey is the key the action and address give, before uniqueOps
+	// tells apart operations that share them.
+	AddrKey string
+	// Shape stands for every message the operation carries (opShape).
+	Shape string
 }
 
 // Message is one message an AsyncAPI operation carries.
@@ -55,6 +60,9 @@ type Message struct {
 	Opaque     bool
 	Payload    *source.Node
 	Headers    *source.Node
+	// Shape stands for what the message carries, whatever it is named
+	// (messageShape).
+	Shape string
 }
 
 type asyncBuilder struct {
@@ -63,6 +71,9 @@ type asyncBuilder struct {
 	root *source.Node
 	// defaultCT is the document's defaultContentType.
 	defaultCT *source.Node
+	// pathPrefix is the path every server shares, without its slashes:
+	// part of every channel's address (fullAddress).
+	pathPrefix string
 }
 
 func buildAsyncAPI(doc *load.Document, _ Options) (*API, error) {
@@ -87,21 +98,58 @@ func buildAsyncAPI(doc *load.Document, _ Options) (*API, error) {
 }
 
 // servers reads 2.x url or 3.x host+pathname, prefixed with the protocol,
-// so the same broker reads the same across versions.
+// so the same broker reads the same across versions. When every server
+// has the same path, the path is part of each channel's address instead
+// (fullAddress): moving "/v1" from the server into the channel addresses
+// leaves every URL, so every operation, as it was.
 func (b *asyncBuilder) servers() []*Server {
 	var out []*Server
+	paths := map[string]bool{}
+	var hosts []string
 	for _, s := range children(b.root.Get("servers")) {
 		d := b.doc.Deref(s)
-		u := d.Str("url")
-		if u == "" {
-			u = d.Str("host") + d.Str("pathname")
+		host, pathname := d.Str("host"), d.Str("pathname")
+		if u := d.Str("url"); u != "" {
+			host, pathname = splitServerURL(u)
 		}
-		if p := d.Str("protocol"); p != "" && !strings.Contains(u, "://") {
-			u = p + "://" + u
+		if p := d.Str("protocol"); p != "" && !strings.Contains(host, "://") {
+			host = p + "://" + host
 		}
-		out = append(out, &Server{URL: u, Node: s})
+		hosts = append(hosts, host)
+		paths[strings.Trim(pathname, "/")] = true
+		out = append(out, &Server{URL: host + pathname, Node: s})
+	}
+	if len(paths) == 1 {
+		for p := range paths {
+			b.pathPrefix = p
+		}
+		for i, s := range out {
+			s.URL = hosts[i]
+		}
 	}
 	return out
+}
+
+// splitServerURL cuts a 2.x server url into what names the host and its
+// path ("" when it has none).
+func splitServerURL(u string) (host, pathname string) {
+	rest, scheme := u, ""
+	if i := strings.Index(u, "://"); i >= 0 {
+		scheme, rest = u[:i+3], u[i+3:]
+	}
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		return scheme + rest[:i], rest[i:]
+	}
+	return u, ""
+}
+
+// fullAddress puts the servers' common path before a channel's address;
+// an address set at runtime ("") stays so.
+func (b *asyncBuilder) fullAddress(addr string) string {
+	if b.pathPrefix == "" || addr == "" {
+		return addr
+	}
+	return b.pathPrefix + "/" + strings.TrimPrefix(addr, "/")
 }
 
 // build2 reads AsyncAPI 2.x: subscribe is what the application sends.
@@ -112,6 +160,9 @@ func (b *asyncBuilder) build2() {
 			continue
 		}
 		addr, addrNode := effectiveAddress(ch.Key, ch, item)
+		if addrNode == ch { // not a binding's topic or queue
+			addr = b.fullAddress(addr)
+		}
 		for _, v := range []struct {
 			key  string
 			kind OpKind
@@ -179,6 +230,9 @@ func actionKind(action string) (OpKind, bool) {
 // (every message of the channel when the list is absent).
 func (b *asyncBuilder) op3(kind OpKind, ch, list, node *source.Node) *Operation {
 	addr, addrNode := effectiveAddress(ch.Str("address"), ch.Get("address"), ch)
+	if addrNode == ch.Get("address") { // not a binding's topic or queue
+		addr = b.fullAddress(addr)
+	}
 	op := newAsyncOp(kind, ch.Key, addr, node)
 	op.Async.AddressNode = addrNode
 	if addrNode == nil {
@@ -258,12 +312,15 @@ func effectiveAddress(addr string, addrNode, ch *source.Node) (string, *source.N
 }
 
 // uniqueOps makes names and keys unique: two operations with the same
-// action on one channel are told apart by their ids.
+// action on one channel are told apart by their ids, and remembers what
+// else tells them apart (AddrKey, Shape).
 func uniqueOps(ops []*Operation) {
 	names, keys := map[string]int{}, map[string]int{}
 	for _, op := range ops {
 		names[op.Name]++
 		keys[op.Key]++
+		op.Async.AddrKey = op.Key
+		op.Async.Shape = opShape(op)
 	}
 	for _, op := range ops {
 		if names[op.Name] > 1 && op.Async.ID != "" {
@@ -306,6 +363,7 @@ func (b *asyncBuilder) message(site *source.Node, key string, i, n int) *Message
 	}
 	m.Format = strOf(m.FormatNode)
 	m.Opaque = !load.JSONSchemaFormat(m.Format)
+	m.Shape = messageShape(b.doc, m)
 	return m
 }
 

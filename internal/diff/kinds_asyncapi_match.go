@@ -32,11 +32,20 @@ func alignAsync(base, rev *API, _ Options) {
 }
 
 // asyncMatchers are the fallbacks for operations whose keys differ, in
-// order of trust.
+// order of trust. What goes on the wire comes first: the action and
+// address with the same messages (several operations on one channel,
+// every name changed), or sharing a message; then the names (channel,
+// operation id, a message id), which pair an operation whose address
+// changed; last the action and address alone, for what is left.
 var asyncMatchers = []func(b, r *Operation) bool{
+	func(b, r *Operation) bool {
+		return b.Async.AddrKey == r.Async.AddrKey && b.Async.Shape != "" && b.Async.Shape == r.Async.Shape
+	},
+	func(b, r *Operation) bool { return b.Async.AddrKey == r.Async.AddrKey && shareMessage(b, r) },
 	func(b, r *Operation) bool { return b.Async.Channel == r.Async.Channel },
 	func(b, r *Operation) bool { return b.Async.ID != "" && b.Async.ID == r.Async.ID },
 	shareMessage,
+	func(b, r *Operation) bool { return b.Async.AddrKey == r.Async.AddrKey },
 }
 
 func matchAsyncOps(base, rev []*Operation) {
@@ -108,8 +117,8 @@ func sharesID(a, b *Message) bool {
 }
 
 // alignMessages pairs the messages of two paired operations: by key, then
-// by any shared id; an unpaired revision message keeps a key no base
-// message has.
+// by any shared id, then by what they carry (messageShape); an unpaired
+// revision message keeps a key no base message has.
 func alignMessages(base, rev []*Message) {
 	uniqueMessageKeys(base)
 	uniqueMessageKeys(rev)
@@ -134,6 +143,14 @@ func alignMessages(base, rev []*Message) {
 			}
 		}
 	}
+	for _, b := range base {
+		for _, r := range rev {
+			if !paired[b] && !paired[r] && !baseKeys[r.Key] && b.Shape != "" && b.Shape == r.Shape {
+				r.Key = b.Key
+				paired[r], paired[b] = true, true
+			}
+		}
+	}
 	pairAnonymous(base, rev, paired)
 	for _, r := range rev {
 		for !paired[r] && baseKeys[r.Key] {
@@ -144,8 +161,11 @@ func alignMessages(base, rev []*Message) {
 
 // pairAnonymous pairs the one message left on each side when either has no
 // name at all (a 2.x inline message): it cannot have been renamed, so it
-// is the same message.
+// is the same message. So is the only message of an operation that
+// carries one on each side: a name does not travel on the wire, so what
+// its consumers see is its payload changing, which the schemas compare.
 func pairAnonymous(base, rev []*Message, paired map[*Message]bool) {
+	only := len(base) == 1 && len(rev) == 1
 	var b, r []*Message
 	for _, m := range base {
 		if !paired[m] {
@@ -157,7 +177,7 @@ func pairAnonymous(base, rev []*Message, paired map[*Message]bool) {
 			r = append(r, m)
 		}
 	}
-	if len(b) == 1 && len(r) == 1 && (len(b[0].IDs) == 0 || len(r[0].IDs) == 0) {
+	if len(b) == 1 && len(r) == 1 && (only || len(b[0].IDs) == 0 || len(r[0].IDs) == 0) {
 		r[0].Key = b[0].Key
 		paired[b[0]], paired[r[0]] = true, true
 	}

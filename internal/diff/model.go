@@ -297,7 +297,11 @@ func (b *apiBuilder) operation(op *Operation, shared *source.Node) {
 		for _, expr := range children(cbItem) {
 			for _, c := range b.pathItem(Callback, expr.Key, expr, "") {
 				c.Name = "callback " + cb.Key + " " + c.Method + " " + expr.Key + " (" + op.Name + ")"
-				c.Key = "callback " + cb.Key + " " + c.Method + " " + expr.Key + " (" + op.Key + ")"
+				// The key is what goes on the wire, the method and the URL
+				// expression, not the callback's name: pairOps tries names
+				// first, so of two callbacks posting to one URL a renamed
+				// one still pairs with its old self (issue 11).
+				c.Key = "callback " + c.Method + " " + expr.Key + " (" + op.Key + ")"
 				op.Callbacks = append(op.Callbacks, c)
 			}
 		}

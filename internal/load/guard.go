@@ -23,7 +23,9 @@ func (l Limits) withDefaults() Limits {
 	def(&l.MaxNodes, 20_000_000)
 	def(&l.MaxKeyBytes, 4096)
 	def(&l.MaxAliases, 10_000)
-	def(&l.MaxFiles, 1000)
+	def(&l.MaxFiles, DefaultMaxFiles)
+	def(&l.MaxTotalBytes, 256<<20)
+	def(&l.MaxTotalNodes, 20_000_000)
 	return l
 }
 

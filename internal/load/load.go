@@ -17,8 +17,18 @@ type Limits struct {
 	MaxNodes     int // nodes per file after alias expansion; default 20 million
 	MaxKeyBytes  int // one mapping key; default 4096
 	MaxAliases   int // alias/merge expansions per file; default 10000
-	MaxFiles     int // files in one contract bundle; default 1000
+	MaxFiles     int // files in one contract bundle; default DefaultMaxFiles
+	// MaxTotalBytes and MaxTotalNodes bound the whole bundle, so raising
+	// MaxFiles does not raise what a load may hold in memory: at most these
+	// totals plus one file being parsed. Defaults 256 MiB and 20 million.
+	MaxTotalBytes int
+	MaxTotalNodes int
 }
+
+// DefaultMaxFiles is how many files one contract may span unless the caller
+// says otherwise (relay's --max-files). Real specs split one schema per
+// file: DigitalOcean's public spec spans well over 1,000.
+const DefaultMaxFiles = 10_000
 
 // Options says what to load and how.
 type Options struct {
@@ -69,6 +79,10 @@ type Document struct {
 	SHA256 string // hex sha256 of the main file's bytes
 	// ContractChecked says Load ran CheckContract (unless deferred).
 	ContractChecked bool
+	// Warnings are problems Load worked around, each at the node it is
+	// about (a $ref with an unescaped '/' in a key): the document loads,
+	// and callers show them (relay prints "relay: warning: …" on stderr).
+	Warnings []*source.Error
 
 	refs map[*source.Node]*source.Node // node holding "$ref" → its direct target
 }

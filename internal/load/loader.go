@@ -36,6 +36,8 @@ type loader struct {
 	fetcher *fetcher                // created on the first remote fetch
 	ids     *idIndex                // JSON Schema kinds: $id-based resolution (ids.go)
 	opaque  map[*source.Node]bool   // AsyncAPI subtrees compared as written, never loaded (asyncapi.go)
+	bytes   int                     // bytes of every file parsed so far (Limits.MaxTotalBytes)
+	nodes   int                     // nodes of every file parsed so far (Limits.MaxTotalNodes)
 }
 
 func newLoader(opts Options) *loader {
@@ -59,6 +61,9 @@ func (l *loader) load() (*Document, *source.Error) {
 	}
 	main, e := parseFile(l.opts.Display, l.opts.Path, data, l.lim)
 	if e != nil {
+		return nil, e
+	}
+	if e := l.budget(main); e != nil {
 		return nil, e
 	}
 	if main.Root.Kind != source.Object {

@@ -62,18 +62,19 @@ func (l *loader) resolve(from *source.File, ref *source.Node) (*source.Node, *so
 		}
 	}
 	n, ok := lookupFragment(target.Root, frag)
-	if !ok {
-		return nil, source.Errorf(ref.ValuePos(), "unresolvable $ref %s: no such node", quote(ref.Value))
+	if ok {
+		return n, nil
 	}
-	return n, nil
+	if n, ok, e := l.resolveSlashKeys(target.Root, decodeFragment(frag), ref); ok {
+		return n, e
+	}
+	return nil, source.Errorf(ref.ValuePos(), "unresolvable $ref %s: no such node", quote(ref.Value))
 }
 
 // lookupFragment resolves a URI fragment: an RFC 6901 pointer (percent-
 // encoded, as URI fragments are), or a plain name given by $anchor or id.
 func lookupFragment(root *source.Node, frag string) (*source.Node, bool) {
-	if dec, err := url.PathUnescape(frag); err == nil {
-		frag = dec
-	}
+	frag = decodeFragment(frag)
 	if frag == "" || frag[0] == '/' {
 		return root.Lookup(frag)
 	}
@@ -88,6 +89,15 @@ func lookupFragment(root *source.Node, frag string) (*source.Node, bool) {
 		return true
 	})
 	return found, found != nil
+}
+
+// decodeFragment undoes a fragment's percent-encoding, when it has valid
+// encoding.
+func decodeFragment(frag string) string {
+	if dec, err := url.PathUnescape(frag); err == nil {
+		return dec
+	}
+	return frag
 }
 
 // fileFor loads (once) the file a $ref's location part names.
@@ -144,7 +154,9 @@ func stripPos(e *source.Error) string {
 
 func (l *loader) checkFileCount(ref *source.Node) *source.Error {
 	if len(l.doc.Files) >= l.lim.MaxFiles {
-		return source.Errorf(ref.ValuePos(), "contract references more than %d files", l.lim.MaxFiles)
+		return source.Errorf(ref.ValuePos(),
+			"the contract spans more than %d files, the limit; raise it with --max-files if the contract really is this large",
+			l.lim.MaxFiles)
 	}
 	return nil
 }
@@ -153,6 +165,9 @@ func (l *loader) checkFileCount(ref *source.Node) *source.Error {
 func (l *loader) addFile(display, name string, data []byte) (*source.File, *source.Error) {
 	f, e := parseFile(display, name, data, l.lim)
 	if e != nil {
+		return nil, e
+	}
+	if e := l.budget(f); e != nil {
 		return nil, e
 	}
 	if e := lint(f); e != nil {
@@ -211,4 +226,19 @@ func refName(d *Document, n *source.Node) string {
 		name = n.File.Path + name
 	}
 	return name
+}
+
+// budget charges a parsed file to the bundle's byte and node totals. It
+// runs after the parse, which the per-file limits already bound, so a load
+// holds at most the totals plus one file.
+func (l *loader) budget(f *source.File) *source.Error {
+	l.bytes += f.Size
+	if l.bytes > l.lim.MaxTotalBytes {
+		return wholeFile(f.Path, "the contract's files hold more than %d bytes together, the limit", l.lim.MaxTotalBytes)
+	}
+	l.nodes += f.Nodes
+	if l.nodes > l.lim.MaxTotalNodes {
+		return wholeFile(f.Path, "the contract's files hold more than %d nodes together, the limit", l.lim.MaxTotalNodes)
+	}
+	return nil
 }

@@ -170,7 +170,7 @@ func TestFragments(t *testing.T) {
 
 func TestFileLimit(t *testing.T) {
 	_, err := Load(Options{FS: bundle(), Path: "docs/api.yaml", Display: "docs/api.yaml", Limits: Limits{MaxFiles: 2}})
-	requireSourceError(t, err, "docs/schemas/pet.yaml", 4, 16, "contract references more than 2 files")
+	requireSourceError(t, err, "docs/schemas/pet.yaml", 4, 16, "spans more than 2 files, the limit; raise it with --max-files")
 }
 
 // httpFetch is a minimal Fetcher over net/http, standing in for the CLI's

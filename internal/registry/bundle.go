@@ -40,8 +40,9 @@ func FileSHA256(b []byte) string {
 // version's metadata, beside the contract files.
 const MetadataFile = "version.json"
 
-// maxBundleFiles matches the loader's default cap on files per contract.
-const maxBundleFiles = 1000
+// maxBundleFiles matches the loader's default cap on files per contract
+// (load.DefaultMaxFiles): whatever diff loads by default can be published.
+const maxBundleFiles = 10_000
 
 // ValidateBundle checks a publish request's bundle: at least one file, the
 // main file among them, and every path a clean relative slash path (no

@@ -13,11 +13,13 @@ func NewBuilder(path string, size int) *Builder {
 
 // Scalar creates a detached scalar node at line:col.
 func (b *Builder) Scalar(k Kind, value string, line, col int) *Node {
+	b.File.Nodes++
 	return &Node{Kind: k, Value: value, Line: int32(line), Col: int32(col), File: b.File}
 }
 
 // Container creates a detached object or array node at line:col.
 func (b *Builder) Container(k Kind, line, col int) *Node {
+	b.File.Nodes++
 	return &Node{Kind: k, Line: int32(line), Col: int32(col), File: b.File}
 }
 

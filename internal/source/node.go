@@ -35,6 +35,9 @@ type File struct {
 	Root *Node
 	// Size is the byte length of the source, used for reports and budgets.
 	Size int
+	// Nodes counts the nodes a Builder made for the file, alias copies
+	// included: what it holds in memory, for budgets.
+	Nodes int
 }
 
 // Node is one value in a parsed document. Object members keep their order.
