@@ -19,10 +19,12 @@ func byteStream(mediaType string) bool {
 	return true
 }
 
-// annotationKeys never constrain a value.
+// annotationKeys never constrain a value: a schema of them alone admits
+// anything, and two messages that differ only in them carry the same
+// bytes.
 var annotationKeys = map[string]bool{
 	"description": true, "title": true, "example": true, "examples": true,
-	"$comment": true, "summary": true, "deprecated": true,
+	"$comment": true, "summary": true, "deprecated": true, "externalDocs": true,
 }
 
 // Unconstrained reports whether s admits any value: `{}`, `true`, or a

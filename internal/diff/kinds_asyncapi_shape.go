@@ -18,12 +18,6 @@ import (
 // what pairs operations and messages whose channel, operation and message
 // names all changed.
 
-// annotationKeys change no value a message may carry.
-var annotationKeys = map[string]bool{
-	"title": true, "description": true, "summary": true, "example": true,
-	"examples": true, "$comment": true, "externalDocs": true,
-}
-
 // messageShape is the hash of a message's payload and headers ("" when
 // it has neither, which pairs nothing).
 func messageShape(doc *load.Document, m *Message) string {
