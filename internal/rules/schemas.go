@@ -143,7 +143,10 @@ func checkSchema(e *emitter, sp *diff.SchemaPair) {
 		return
 	}
 	if sp.Wrapped {
+		checkTypes(e, sp)
+		checkEnum(e, sp)
 		checkVariants(e, sp)
+		checkDiscriminator(e, sp)
 		return
 	}
 	checkTypes(e, sp)
@@ -201,10 +204,22 @@ func typeText(t diff.TypeSet) string {
 	return strings.Join(names, "|")
 }
 
+// typeAnchor is the keyword that decides a schema's type: its type, else
+// the oneOf/anyOf whose variants do.
+func typeAnchor(s *diff.Schema) *source.Node {
+	switch {
+	case s.TypeNode != nil:
+		return s.TypeNode
+	case s.OneOfNode != nil:
+		return s.OneOfNode
+	}
+	return s.AnyOfNode
+}
+
 func checkTypes(e *emitter, sp *diff.SchemaPair) {
 	b, r := sp.Base, sp.Rev
-	bt, rt := b.Admits()&^diff.TNull, r.Admits()&^diff.TNull
-	l := at(b.TypeNode, r.TypeNode, b, r)
+	bt, rt := b.UnionAdmits()&^diff.TNull, r.UnionAdmits()&^diff.TNull
+	l := at(typeAnchor(b), typeAnchor(r), b, r)
 	switch {
 	case bt == rt:
 	case rt&bt == bt:
