@@ -146,6 +146,7 @@ func checkSchema(e *emitter, sp *diff.SchemaPair) {
 		checkTypes(e, sp)
 		checkEnum(e, sp)
 		checkVariants(e, sp)
+		checkExclusive(e, sp)
 		checkDiscriminator(e, sp)
 		return
 	}
@@ -160,6 +161,7 @@ func checkSchema(e *emitter, sp *diff.SchemaPair) {
 	checkPattern(e, sp)
 	checkDefault(e, sp)
 	checkVariants(e, sp)
+	checkExclusive(e, sp)
 	checkDiscriminator(e, sp)
 	checkSchemaDocs(e, sp)
 }
