@@ -84,7 +84,9 @@ func (s *Schema) unionAdmits(depth int) TypeSet {
 		}
 		var u TypeSet
 		for _, v := range list {
-			u |= v.unionAdmits(depth - 1)
+			if !s.Expansion(v) {
+				u |= v.unionAdmits(depth - 1)
+			}
 		}
 		t &= u
 	}
@@ -144,12 +146,14 @@ func valueKey(s *Schema) string {
 	return strings.Join(keys, "\x00")
 }
 
-// disjointValues reports whether two value-restricted variants share no
-// value: they accept different things and never pair.
+// disjointValues reports whether two single-value variants (consts, or
+// one-value enums) differ: each is the value it accepts, so they never
+// pair. Enums of several values still pair by structure, so their value
+// changes read as values added and removed.
 func disjointValues(a, b *Schema) bool {
 	av, _ := a.Values()
 	bv, _ := b.Values()
-	if av == nil || bv == nil {
+	if len(av) != 1 || len(bv) != 1 {
 		return false
 	}
 	seen := map[string]bool{}
@@ -203,3 +207,25 @@ func (s *Schema) keepApplicable() {
 // RefName is the component name a $ref (or a bare discriminator mapping
 // value) names.
 func RefName(ref string) string { return refName(ref) }
+
+// Expansion reports whether variant v is one the schema's
+// x-expansionResources lists: an object form the provider sends only to
+// clients that ask to expand the field (Stripe's `expand[]`), so it does
+// not widen what a client that never asked receives.
+func (s *Schema) Expansion(v *Schema) bool {
+	if s == nil || s.Node == nil || v.RefName == "" {
+		return false
+	}
+	exp := s.Node.Get("x-expansionResources")
+	if exp == nil {
+		return false
+	}
+	for _, list := range []*source.Node{exp.Get("oneOf"), exp.Get("anyOf")} {
+		for _, c := range children(list) {
+			if refName(c.Str("$ref")) == v.RefName {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -31,7 +31,7 @@ func (m *matcher) variants(parent *SchemaPair, base, rev variantList) []*Variant
 	matchBy(base.schemas, rev.schemas, usedB, usedR, byRef, byRef, link)
 	matchBy(base.schemas, rev.schemas, usedB, usedR, mappingKey(parent.Base), mappingKey(parent.Rev), link)
 	matchBy(base.schemas, rev.schemas, usedB, usedR, byTitle, byTitle, link)
-	if !base.valued() && !rev.valued() { // consts left over are values added or removed
+	if !base.valueUnionAgainst(rev) && !rev.valueUnionAgainst(base) { // consts left over are values added or removed
 		matchSimilar(base.schemas, rev.schemas, usedB, usedR, link)
 	}
 	for i, b := range base.schemas {
@@ -69,6 +69,13 @@ func (v variantList) valued() bool {
 		}
 	}
 	return len(v.schemas) > 0
+}
+
+// valueUnionAgainst: v is a union of values facing a list that restricts
+// nothing to values; its consts are compared as values, never paired with
+// the other side's free schema by shape.
+func (v variantList) valueUnionAgainst(other variantList) bool {
+	return len(v.schemas) > 1 && v.valued() && !other.valued()
 }
 
 func single(s *Schema) variantList { return variantList{schemas: []*Schema{s}} }

@@ -87,7 +87,8 @@ func checkVariants(e *emitter, sp *diff.SchemaPair) {
 		bt, rt := sp.Base.UnionAdmits()|diff.TNull, sp.Rev.UnionAdmits()|diff.TNull
 		for _, vp := range set.pairs {
 			switch {
-			case vp.Base == nil && vp.Rev.UnionAdmits()&^bt != 0, vp.Rev == nil && vp.Base.UnionAdmits()&^rt != 0:
+			case vp.Base == nil && !sp.Rev.Expansion(vp.Rev) && vp.Rev.UnionAdmits()&^bt != 0,
+				vp.Rev == nil && !sp.Base.Expansion(vp.Base) && vp.Base.UnionAdmits()&^rt != 0:
 				// a variant of a new type is the type widening checkTypes
 				// reported (one dropped, the narrowing)
 			case vp.Base == nil:
