@@ -146,6 +146,25 @@ func valueKey(s *Schema) string {
 	return strings.Join(keys, "\x00")
 }
 
+// sharedValues reports whether both variants list values and some are common.
+func sharedValues(a, b *Schema) bool {
+	av, _ := a.Values()
+	bv, _ := b.Values()
+	if av == nil || bv == nil {
+		return false
+	}
+	seen := map[string]bool{}
+	for _, v := range av {
+		seen[v.Kind.String()+":"+v.Value] = true
+	}
+	for _, v := range bv {
+		if seen[v.Kind.String()+":"+v.Value] {
+			return true
+		}
+	}
+	return false
+}
+
 // disjointValues reports whether two single-value variants (consts, or
 // one-value enums) differ: each is the value it accepts, so they never
 // pair. Enums of several values still pair by structure, so their value

@@ -128,6 +128,9 @@ func similarity(a, b *Schema) float64 {
 		if a.Format == b.Format && enumText(a) == enumText(b) {
 			return 0.9
 		}
+		if sharedValues(a, b) { // the same enum, edited
+			return 0.8
+		}
 		return 0.6
 	}
 	shared := 0

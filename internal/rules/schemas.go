@@ -144,7 +144,9 @@ func checkSchema(e *emitter, sp *diff.SchemaPair) {
 	}
 	if sp.Wrapped {
 		checkTypes(e, sp)
-		checkEnum(e, sp)
+		if b.ValueUnion() || r.ValueUnion() {
+			checkValueUnion(e, sp) // an enum on the plain side is compared inside its variant pair
+		}
 		checkVariants(e, sp)
 		checkExclusive(e, sp)
 		checkDiscriminator(e, sp)

@@ -13,14 +13,21 @@ var (
 		id: "property-variant-added", req: finding.NonBreaking, resp: finding.Warning,
 		summary: "oneOf/anyOf variant added", message: "%[2]s variant %[3]s was added to %[1]s",
 		why: "a request that accepts another shape is additive; a response that may carry a shape clients do not know is the union analogue of a new enum value",
-		doc: `  base:     {oneOf: [$ref: Cat, $ref: Dog]}
+		doc: `A variant of a type the union did not admit before is a type widening
+(property-type-widened), as the same change written as a type list would be;
+a variant of values (a const) is an enum value added.
+
+  base:     {oneOf: [$ref: Cat, $ref: Dog]}
   revision: {oneOf: [$ref: Cat, $ref: Dog, $ref: Bird]}`,
 	})
 	variantRemoved = defSided(sidedSpec{
 		id: "property-variant-removed", req: finding.Breaking, resp: finding.NonBreaking,
 		summary: "oneOf/anyOf variant removed", message: "%[2]s variant %[3]s was removed from %[1]s",
 		why: "clients that send the removed shape are rejected; clients reading a response just never see it",
-		doc: `  base:     {oneOf: [$ref: Cat, $ref: Dog]}
+		doc: `A variant whose type the union no longer admits is a type narrowing
+(property-type-narrowed); a const variant dropped is an enum value removed.
+
+  base:     {oneOf: [$ref: Cat, $ref: Dog]}
   revision: {oneOf: [$ref: Cat]}`,
 	})
 	discriminatorChanged = defSided(sidedSpec{
