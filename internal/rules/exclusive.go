@@ -137,7 +137,7 @@ func guaranteed(base, v *diff.Schema) bool {
 // freeScalar: a scalar variant with nothing narrowing it inside its type.
 func freeScalar(s *diff.Schema) bool {
 	vals, _ := s.Values()
-	return vals == nil && !s.HasUnion() && s.Pattern == "" && s.Format == "" &&
+	return vals == nil && !s.HasUnion() && s.UnionAdmits()&(diff.TObject|diff.TArray) == 0 && s.Pattern == "" && s.Format == "" &&
 		!s.Min.Set && !s.Max.Set && !s.MultipleOf.Set && !s.MinLength.Set && !s.MaxLength.Set
 }
 
@@ -149,6 +149,39 @@ func sharesValue(a, b []*source.Node) bool {
 	for _, v := range b {
 		if seen[enumKey(v)] {
 			return true
+		}
+	}
+	return false
+}
+
+// coveredBy reports whether a free scalar variant (a type and nothing
+// else) is still accepted by some variant of the other side, looking into
+// nested unions: anyOf [toggle, boolean] → oneOf [toggle'] where toggle'
+// itself became oneOf [enum, boolean] drops no value.
+func coveredBy(v *diff.Schema, others []*diff.VariantPair, other func(*diff.VariantPair) *diff.Schema) bool {
+	if !freeScalar(v) || !v.Typed() {
+		return false
+	}
+	for _, vp := range others {
+		if w := other(vp); w != nil && acceptsFree(w, v.UnionAdmits()&^diff.TNull, 3) {
+			return true
+		}
+	}
+	return false
+}
+
+func acceptsFree(w *diff.Schema, t diff.TypeSet, depth int) bool {
+	if w == nil || depth == 0 {
+		return false
+	}
+	if freeScalar(w) && w.UnionAdmits()&t == t {
+		return true
+	}
+	for _, list := range [][]*diff.Schema{w.OneOf, w.AnyOf} {
+		for _, u := range list {
+			if acceptsFree(u, t, depth-1) {
+				return true
+			}
 		}
 	}
 	return false

@@ -98,6 +98,9 @@ func checkVariants(e *emitter, sp *diff.SchemaPair) {
 				vp.Rev == nil && !sp.Base.Expansion(vp.Base) && vp.Base.UnionAdmits()&^rt != 0:
 				// a variant of a new type is the type widening checkTypes
 				// reported (one dropped, the narrowing)
+			case vp.Base == nil && coveredBy(vp.Rev, set.pairs, func(p *diff.VariantPair) *diff.Schema { return p.Base }),
+				vp.Rev == nil && coveredBy(vp.Base, set.pairs, func(p *diff.VariantPair) *diff.Schema { return p.Rev }):
+				// a free scalar variant the other side still accepts inside another variant
 			case vp.Base == nil:
 				e.onSchema(sp, variantAdded.on(sp.Side), added(vp.RevSite), what(sp.Rev), set.kw, variantName(vp.Rev))
 			case vp.Rev == nil:
