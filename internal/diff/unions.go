@@ -105,6 +105,9 @@ func (s *Schema) impliedObject() TypeSet {
 	return 0
 }
 
+// ValueTypes is the set of value classes the literal values fall in.
+func ValueTypes(vals []*source.Node) TypeSet { return valueTypes(vals) }
+
 // valueTypes is the set of value classes a list of literal values falls in.
 func valueTypes(vals []*source.Node) TypeSet {
 	var t TypeSet
@@ -247,4 +250,10 @@ func (s *Schema) Expansion(v *Schema) bool {
 		}
 	}
 	return false
+}
+
+func valuedBoth(a, b *Schema) bool {
+	av, _ := a.Values()
+	bv, _ := b.Values()
+	return av != nil && bv != nil
 }

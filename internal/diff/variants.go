@@ -108,6 +108,9 @@ func matchSimilar(base, rev []*Schema, usedB, usedR []bool, link func(i, j int))
 				if usedR[j] {
 					continue
 				}
+				if valuedBoth(b, r) {
+					continue // two value variants compare as values, never as one changed into the other
+				}
 				if s := similarity(b, r); s > best {
 					bi, bj, best = i, j, s
 				}

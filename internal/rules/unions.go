@@ -98,6 +98,8 @@ func checkVariants(e *emitter, sp *diff.SchemaPair) {
 				vp.Rev == nil && !sp.Base.Expansion(vp.Base) && vp.Base.UnionAdmits()&^rt != 0:
 				// a variant of a new type is the type widening checkTypes
 				// reported (one dropped, the narrowing)
+			case vp.Base == nil && valued(vp.Rev), vp.Rev == nil && valued(vp.Base):
+				// values: diffLooseValues compares them below
 			case vp.Base == nil && coveredBy(vp.Rev, set.pairs, func(p *diff.VariantPair) *diff.Schema { return p.Base }),
 				vp.Rev == nil && coveredBy(vp.Base, set.pairs, func(p *diff.VariantPair) *diff.Schema { return p.Rev }):
 				// a free scalar variant the other side still accepts inside another variant
@@ -107,6 +109,7 @@ func checkVariants(e *emitter, sp *diff.SchemaPair) {
 				e.onSchema(sp, variantRemoved.on(sp.Side), removed(vp.BaseSite, parent), what(sp.Rev), set.kw, variantName(vp.Base))
 			}
 		}
+		diffLooseValues(e, sp, set.pairs, parent)
 	}
 }
 
@@ -211,4 +214,68 @@ func sortedKeys(m map[string]tag) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+func valued(s *diff.Schema) bool {
+	vals, _ := s.Values()
+	return vals != nil
+}
+
+// diffLooseValues compares the values of the const and enum variants left
+// unpaired in a union that also has other variants (oneOf [boolean,
+// {const: a}, {const: b}]): a value is added when no base variant listed
+// it, removed when no revision variant lists it and no free variant of its
+// type accepts it. Splitting an enum variant into consts is then nothing.
+func diffLooseValues(e *emitter, sp *diff.SchemaPair, pairs []*diff.VariantPair, parent *source.Node) {
+	bAll, rAll := map[string]bool{}, map[string]bool{}
+	var gone, fresh []*source.Node
+	for _, vp := range pairs {
+		if vp.Base != nil {
+			vals, _ := vp.Base.Values()
+			for _, v := range vals {
+				bAll[enumKey(v)] = true
+			}
+		}
+		if vp.Rev != nil {
+			vals, _ := vp.Rev.Values()
+			for _, v := range vals {
+				rAll[enumKey(v)] = true
+			}
+		}
+	}
+	for _, vp := range pairs {
+		switch {
+		case vp.Base == nil && valued(vp.Rev):
+			vals, _ := vp.Rev.Values()
+			for _, v := range vals {
+				if !bAll[enumKey(v)] {
+					fresh = append(fresh, v)
+				}
+			}
+		case vp.Rev == nil && valued(vp.Base):
+			vals, _ := vp.Base.Values()
+			for _, v := range vals {
+				if !rAll[enumKey(v)] && !freeFor(v, pairs) {
+					gone = append(gone, v)
+				}
+			}
+		}
+	}
+	eachGrouped(gone, func(v *source.Node, text string) {
+		e.onSchema(sp, enumValueRemoved.on(sp.Side), removed(v, parent), what(sp.Rev), text)
+	})
+	eachGrouped(fresh, func(v *source.Node, text string) {
+		e.onSchema(sp, enumValueAdded.on(sp.Side), added(v), what(sp.Rev), text)
+	})
+}
+
+// freeFor reports whether a revision variant accepts every value of v's type.
+func freeFor(v *source.Node, pairs []*diff.VariantPair) bool {
+	t := diff.ValueTypes([]*source.Node{v})
+	for _, vp := range pairs {
+		if vp.Rev != nil && acceptsFree(vp.Rev, t, 3) {
+			return true
+		}
+	}
+	return false
 }
