@@ -158,6 +158,7 @@ type Schema struct {
 	ContentEncoding  *source.Node
 
 	building bool
+	facts    *unionFacts // memoised by Values and UnionAdmits
 }
 
 // Prop returns the declared property name, or nil.

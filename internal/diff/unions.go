@@ -7,22 +7,25 @@ import (
 	"github.com/relay-dev/relay/internal/source"
 )
 
-// unionDepth bounds the walk through nested unions: variants may refer back
-// to their own union.
-const unionDepth = 8
-
 // Values returns the values a schema is restricted to, and the node that
 // restricts it: its enum, its const, or a oneOf/anyOf whose every variant is
 // itself so restricted (`oneOf: [{const: web}, {const: phone}]` is an enum
 // written as a union). Nil when the schema admits any value of its type.
 func (s *Schema) Values() ([]*source.Node, *source.Node) {
-	return s.values(unionDepth)
+	if s == nil || s.building {
+		return nil, nil
+	}
+	m := s.unionMemo()
+	if m.valuesState == 0 {
+		m.valuesState = visiting // a union that reaches itself restricts nothing
+		m.values, m.valuesAt = s.values()
+		m.valuesState = done
+	}
+	return m.values, m.valuesAt
 }
 
-func (s *Schema) values(depth int) ([]*source.Node, *source.Node) {
+func (s *Schema) values() ([]*source.Node, *source.Node) {
 	switch {
-	case s == nil || depth == 0 || s.building:
-		return nil, nil
 	case s.Enum != nil:
 		return s.Enum.Children, s.Enum
 	case s.Const != nil:
@@ -34,13 +37,37 @@ func (s *Schema) values(depth int) ([]*source.Node, *source.Node) {
 	}
 	var out []*source.Node
 	for _, v := range list {
-		vals, _ := v.values(depth - 1)
+		if v.unionMemo().valuesState == visiting {
+			return nil, nil
+		}
+		vals, _ := v.Values()
 		if vals == nil {
 			return nil, nil
 		}
 		out = append(out, vals...)
 	}
 	return out, at
+}
+
+// unionFacts caches what Values and UnionAdmits compute, so nested unions
+// cost one walk per schema whatever their fan-out.
+type unionFacts struct {
+	values                   []*source.Node
+	valuesAt                 *source.Node
+	valuesState, admitsState uint8
+	admits                   TypeSet
+}
+
+const (
+	visiting = 1 + iota
+	done
+)
+
+func (s *Schema) unionMemo() *unionFacts {
+	if s.facts == nil {
+		s.facts = &unionFacts{}
+	}
+	return s.facts
 }
 
 // ValueUnion reports whether the schema's values come from a union of
@@ -65,13 +92,24 @@ func (s *Schema) unionList() ([]*Schema, *source.Node) {
 // looked through: `oneOf: [string, integer]` admits string|integer just as
 // `type: [string, integer]` does, so the two forms compare equal and a
 // variant of a new type is the type widening it is.
-func (s *Schema) UnionAdmits() TypeSet { return s.unionAdmits(unionDepth) }
-
-func (s *Schema) unionAdmits(depth int) TypeSet {
-	if s == nil || s.Typed() || s.Bool != 0 || depth == 0 || s.building {
+func (s *Schema) UnionAdmits() TypeSet {
+	if s == nil || s.Typed() || s.Bool != 0 || s.building || !s.HasUnion() && s.Enum == nil && s.Const == nil {
 		return s.Admits()
 	}
-	if vals, _ := s.values(depth); vals != nil {
+	m := s.unionMemo()
+	switch m.admitsState {
+	case visiting:
+		return TAll // a union that reaches itself: assume anything
+	case 0:
+		m.admitsState = visiting
+		m.admits = s.unionAdmits()
+		m.admitsState = done
+	}
+	return m.admits
+}
+
+func (s *Schema) unionAdmits() TypeSet {
+	if vals, _ := s.Values(); vals != nil {
 		return valueTypes(vals)
 	}
 	if !s.HasUnion() {
@@ -85,7 +123,7 @@ func (s *Schema) unionAdmits(depth int) TypeSet {
 		var u TypeSet
 		for _, v := range list {
 			if !s.Expansion(v) {
-				u |= v.unionAdmits(depth - 1)
+				u |= v.UnionAdmits()
 			}
 		}
 		t &= u
@@ -201,7 +239,7 @@ func splitTypes(s *Schema) variantList {
 	out := variantList{}
 	for _, n := range names {
 		c := *s
-		c.Types, c.propIdx = typeBits[n], nil
+		c.Types, c.propIdx, c.facts = typeBits[n], nil, nil
 		c.keepApplicable()
 		out.schemas = append(out.schemas, &c)
 	}

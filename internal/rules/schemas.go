@@ -226,6 +226,36 @@ func checkTypes(e *emitter, sp *diff.SchemaPair) {
 	l := at(typeAnchor(b), typeAnchor(r), b, r)
 	switch {
 	case bt == rt:
+	case fromVariants(b) || fromVariants(r):
+		if variantTypesMoved(sp, bt, rt) { // else a paired variant's own type changed: its pair says so
+			typeFinding(e, sp, l, bt, rt)
+		}
+	default:
+		typeFinding(e, sp, l, bt, rt)
+	}
+	checkNull(e, sp)
+}
+
+// fromVariants: the schema's type is what its oneOf/anyOf variants admit.
+func fromVariants(s *diff.Schema) bool { return !s.Typed() && s.HasUnion() }
+
+// variantTypesMoved reports whether a variant added or removed brought or
+// took a type, as opposed to a variant present on both sides changing its
+// own (reported once, at that variant).
+func variantTypesMoved(sp *diff.SchemaPair, bt, rt diff.TypeSet) bool {
+	for _, vp := range append(append([]*diff.VariantPair{}, sp.OneOf...), sp.AnyOf...) {
+		switch {
+		case vp.Base == nil && !sp.Rev.Expansion(vp.Rev) && vp.Rev.UnionAdmits()&^bt&^diff.TNull != 0,
+			vp.Rev == nil && !sp.Base.Expansion(vp.Base) && vp.Base.UnionAdmits()&^rt&^diff.TNull != 0:
+			return true
+		}
+	}
+	return len(sp.OneOf)+len(sp.AnyOf) == 0 // no variant lists paired: the union is judged whole
+}
+
+func typeFinding(e *emitter, sp *diff.SchemaPair, l loc, bt, rt diff.TypeSet) {
+	r := sp.Rev
+	switch {
 	case rt&bt == bt:
 		e.onSchema(sp, typeWidened.on(sp.Side), l, what(r), typeText(bt), typeText(rt))
 	case rt&bt == rt:
@@ -233,6 +263,10 @@ func checkTypes(e *emitter, sp *diff.SchemaPair) {
 	default:
 		e.onSchema(sp, typeChanged.on(sp.Side), l, what(r), typeText(bt), typeText(rt))
 	}
+}
+
+func checkNull(e *emitter, sp *diff.SchemaPair) {
+	b, r := sp.Base, sp.Rev
 	if !b.Typed() || !r.Typed() {
 		return // an untyped side admits null implicitly; the type rules said it
 	}
