@@ -255,10 +255,10 @@ func variantTypesMoved(sp *diff.SchemaPair, bt, rt diff.TypeSet) bool {
 
 func typeFinding(e *emitter, sp *diff.SchemaPair, l loc, bt, rt diff.TypeSet) {
 	r := sp.Rev
-	switch {
-	case rt&bt == bt:
+	switch rt & bt {
+	case bt:
 		e.onSchema(sp, typeWidened.on(sp.Side), l, what(r), typeText(bt), typeText(rt))
-	case rt&bt == rt:
+	case rt:
 		e.onSchema(sp, typeNarrowed.on(sp.Side), l, what(r), typeText(bt), typeText(rt))
 	default:
 		e.onSchema(sp, typeChanged.on(sp.Side), l, what(r), typeText(bt), typeText(rt))
