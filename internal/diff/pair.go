@@ -93,6 +93,9 @@ type SchemaPair struct {
 	// other a plain schema read as its single variant: only the variant
 	// lists are compared.
 	Wrapped bool
+	// Switched marks a oneOf that became an anyOf or back: the two lists are
+	// paired under the revision's keyword.
+	Switched bool
 	// Children lists every nested pair, for walks.
 	Children []*SchemaPair
 	// ID numbers pairs in creation order (stable for a given input).

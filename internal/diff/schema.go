@@ -161,6 +161,7 @@ type Schema struct {
 	ContentEncoding  *source.Node
 
 	building bool
+	facts    *unionFacts // memoised by Values and UnionAdmits
 }
 
 // Prop returns the declared property name, or nil.
@@ -234,12 +235,12 @@ func (s *Schema) impliedType() TypeSet {
 	return 0
 }
 
-// Values returns the value classes the schema admits once its enum or
+// ValueTypes returns the value classes the schema admits once its enum or
 // const is taken into account: `{enum: [POST, PUT]}` admits strings only,
 // so adding `type: string` beside it changes nothing. An x-extensible-enum
 // promises more values to come and does not narrow; a type that rules out
 // every listed value (a contradiction) is left as declared.
-func (s *Schema) Values() TypeSet {
+func (s *Schema) ValueTypes() TypeSet {
 	t := s.Admits()
 	var listed []*source.Node
 	switch {

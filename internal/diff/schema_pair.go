@@ -23,9 +23,29 @@ func (m *matcher) pair(b, r *Schema, side Side, wire bool) *SchemaPair {
 		p.Addl = m.child(p, b.Addl, r.Addl)
 	}
 	m.matchApplicators(p)
+	if m.switchedUnion(p) {
+		return p
+	}
 	p.OneOf = m.variants(p, variantList{b.OneOf, b.OneOfNode}, variantList{r.OneOf, r.OneOfNode})
 	p.AnyOf = m.variants(p, variantList{b.AnyOf, b.AnyOfNode}, variantList{r.AnyOf, r.AnyOfNode})
 	return p
+}
+
+// switchedUnion pairs a oneOf that became an anyOf (or back) variant by
+// variant under the revision's keyword, so the variants added or removed in
+// the same edit are still seen; the rules judge the switch itself.
+func (m *matcher) switchedUnion(p *SchemaPair) bool {
+	b, r := p.Base, p.Rev
+	switch {
+	case len(b.OneOf) > 0 && len(b.AnyOf) == 0 && len(r.AnyOf) > 0 && len(r.OneOf) == 0:
+		p.AnyOf = m.variants(p, variantList{b.OneOf, b.OneOfNode}, variantList{r.AnyOf, r.AnyOfNode})
+	case len(b.AnyOf) > 0 && len(b.OneOf) == 0 && len(r.OneOf) > 0 && len(r.AnyOf) == 0:
+		p.OneOf = m.variants(p, variantList{b.AnyOf, b.AnyOfNode}, variantList{r.OneOf, r.OneOfNode})
+	default:
+		return false
+	}
+	p.Switched = true
+	return true
 }
 
 // orEmpty stands in an unconstrained schema for a missing one, anchored at
@@ -68,16 +88,16 @@ func (m *matcher) wrapUnion(p *SchemaPair) bool {
 	case !b.HasUnion() && r.HasUnion() && r.bareUnion():
 		p.Wrapped = true
 		if len(r.OneOf) > 0 {
-			p.OneOf = m.variants(p, single(b), variantList{r.OneOf, r.OneOfNode})
+			p.OneOf = m.variants(p, splitTypes(b), variantList{r.OneOf, r.OneOfNode})
 		} else {
-			p.AnyOf = m.variants(p, single(b), variantList{r.AnyOf, r.AnyOfNode})
+			p.AnyOf = m.variants(p, splitTypes(b), variantList{r.AnyOf, r.AnyOfNode})
 		}
 	case b.HasUnion() && b.bareUnion() && !r.HasUnion():
 		p.Wrapped = true
 		if len(b.OneOf) > 0 {
-			p.OneOf = m.variants(p, variantList{b.OneOf, b.OneOfNode}, single(r))
+			p.OneOf = m.variants(p, variantList{b.OneOf, b.OneOfNode}, splitTypes(r))
 		} else {
-			p.AnyOf = m.variants(p, variantList{b.AnyOf, b.AnyOfNode}, single(r))
+			p.AnyOf = m.variants(p, variantList{b.AnyOf, b.AnyOfNode}, splitTypes(r))
 		}
 	}
 	return p.Wrapped

@@ -2,9 +2,12 @@ package diff
 
 import "github.com/relay-dev/relay/internal/source"
 
-// variants matches oneOf/anyOf alternatives: by $ref target, then title,
-// then structural similarity. Position alone never pairs two variants, so
-// reordering a oneOf is not a change.
+// variants matches oneOf/anyOf alternatives by what they accept: the
+// values they are restricted to, then $ref target, discriminator value,
+// title, then structural similarity. Position alone never pairs two
+// variants, so reordering a oneOf is not a change, and a const dropped
+// mid-list beside one appended is a value removed and a value added, not
+// one const changed.
 func (m *matcher) variants(parent *SchemaPair, base, rev variantList) []*VariantPair {
 	if len(base.schemas) == 0 && len(rev.schemas) == 0 {
 		return nil
@@ -18,11 +21,19 @@ func (m *matcher) variants(parent *SchemaPair, base, rev variantList) []*Variant
 			Schema: m.child(parent, base.schemas[i], rev.schemas[j])})
 	}
 	byRef := func(s *Schema) string { return s.RefName }
-	byTitle := func(s *Schema) string { return s.Title }
+	byTitle := func(s *Schema) string { // a title never pairs two different values
+		if vals, _ := s.Values(); vals != nil {
+			return ""
+		}
+		return s.Title
+	}
+	matchBy(base.schemas, rev.schemas, usedB, usedR, valueKey, valueKey, link)
 	matchBy(base.schemas, rev.schemas, usedB, usedR, byRef, byRef, link)
 	matchBy(base.schemas, rev.schemas, usedB, usedR, mappingKey(parent.Base), mappingKey(parent.Rev), link)
 	matchBy(base.schemas, rev.schemas, usedB, usedR, byTitle, byTitle, link)
-	matchSimilar(base.schemas, rev.schemas, usedB, usedR, link)
+	if !base.valueUnionAgainst(rev) && !rev.valueUnionAgainst(base) { // consts left over are values added or removed
+		matchSimilar(base.schemas, rev.schemas, usedB, usedR, link)
+	}
 	for i, b := range base.schemas {
 		if !usedB[i] {
 			out = append(out, &VariantPair{Base: b, BaseSite: base.site(i)})
@@ -48,6 +59,23 @@ func (v variantList) site(i int) *source.Node {
 		return v.list.Children[i]
 	}
 	return v.schemas[i].Node
+}
+
+// valued reports whether every variant is restricted to listed values.
+func (v variantList) valued() bool {
+	for _, s := range v.schemas {
+		if vals, _ := s.Values(); vals == nil {
+			return false
+		}
+	}
+	return len(v.schemas) > 0
+}
+
+// valueUnionAgainst: v is a union of values facing a list that restricts
+// nothing to values; its consts are compared as values, never paired with
+// the other side's free schema by shape.
+func (v variantList) valueUnionAgainst(other variantList) bool {
+	return len(v.schemas) > 1 && v.valued() && !other.valued()
 }
 
 func single(s *Schema) variantList { return variantList{schemas: []*Schema{s}} }
@@ -80,6 +108,9 @@ func matchSimilar(base, rev []*Schema, usedB, usedR []bool, link func(i, j int))
 				if usedR[j] {
 					continue
 				}
+				if valuedBoth(b, r) {
+					continue // two value variants compare as values, never as one changed into the other
+				}
 				if s := similarity(b, r); s > best {
 					bi, bj, best = i, j, s
 				}
@@ -93,12 +124,15 @@ func matchSimilar(base, rev []*Schema, usedB, usedR []bool, link func(i, j int))
 }
 
 func similarity(a, b *Schema) float64 {
-	if a.Admits()&^TNull != b.Admits()&^TNull {
+	if a.UnionAdmits()&^TNull != b.UnionAdmits()&^TNull || disjointValues(a, b) {
 		return 0
 	}
 	if len(a.Props) == 0 && len(b.Props) == 0 {
 		if a.Format == b.Format && enumText(a) == enumText(b) {
 			return 0.9
+		}
+		if sharedValues(a, b) { // the same enum, edited
+			return 0.8
 		}
 		return 0.6
 	}

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"strconv"
 
 	"github.com/relay-dev/relay/internal/diff"
 	"github.com/relay-dev/relay/internal/finding"
@@ -168,28 +167,6 @@ other did, so a changed pattern is a warning on both sides: review it.
   base:     {schema: {type: integer}}
   revision: {schema: {type: integer, default: 20}}`,
 	})
-	variantAdded = defSided(sidedSpec{
-		id: "property-variant-added", req: finding.NonBreaking, resp: finding.Warning,
-		summary: "oneOf/anyOf variant added", message: "%[2]s variant %[3]s was added to %[1]s",
-		why: "a request that accepts another shape is additive; a response that may carry a shape clients do not know is the union analogue of a new enum value",
-		doc: `  base:     {oneOf: [$ref: Cat, $ref: Dog]}
-  revision: {oneOf: [$ref: Cat, $ref: Dog, $ref: Bird]}`,
-	})
-	variantRemoved = defSided(sidedSpec{
-		id: "property-variant-removed", req: finding.Breaking, resp: finding.NonBreaking,
-		summary: "oneOf/anyOf variant removed", message: "%[2]s variant %[3]s was removed from %[1]s",
-		why: "clients that send the removed shape are rejected; clients reading a response just never see it",
-		doc: `  base:     {oneOf: [$ref: Cat, $ref: Dog]}
-  revision: {oneOf: [$ref: Cat]}`,
-	})
-	discriminatorChanged = defSided(sidedSpec{
-		id: "property-discriminator-changed", req: finding.Breaking, resp: finding.Breaking,
-		summary: "discriminator property changed", message: "discriminator of %s changed from %s to %s",
-		doc: `Both sides pick the variant by this property name.
-
-  base:     {discriminator: {propertyName: kind}}
-  revision: {discriminator: {propertyName: type}}`,
-	})
 )
 
 // widenings lists format pairs where the second admits every value of the
@@ -289,6 +266,10 @@ func enumKey(n *source.Node) string {
 
 func checkEnum(e *emitter, sp *diff.SchemaPair) {
 	b, r := sp.Base, sp.Rev
+	if b.ValueUnion() || r.ValueUnion() {
+		checkValueUnion(e, sp)
+		return
+	}
 	switch {
 	case b.Enum == nil && r.Enum == nil, constAsEnum(b, r), constAsEnum(r, b):
 	case b.Enum == nil:
@@ -312,28 +293,51 @@ func constAsEnum(x, y *diff.Schema) bool {
 // values is one change to review, not 395.
 const enumGroup = 3
 
-func diffEnumValues(e *emitter, sp *diff.SchemaPair) {
+// checkValueUnion compares value sets where one side spells its enum as a
+// union of consts (`oneOf: [{const: web}, {const: phone}]`): the union
+// restricts a free value exactly as an enum does, and its consts are values
+// added or removed, whatever their order or titles.
+func checkValueUnion(e *emitter, sp *diff.SchemaPair) {
 	b, r := sp.Base, sp.Rev
+	bv, bn := b.Values()
+	rv, rn := r.Values()
+	switch {
+	case bv == nil && rv == nil:
+	case bv == nil:
+		e.onSchema(sp, enumAdded.on(sp.Side), at(nil, rn, b, r), what(r))
+	case rv == nil:
+		e.onSchema(sp, enumRemoved.on(sp.Side), at(bn, nil, b, r), what(r))
+	default:
+		diffValues(e, sp, bv, rv, rn)
+	}
+}
+
+func diffEnumValues(e *emitter, sp *diff.SchemaPair) {
+	diffValues(e, sp, sp.Base.Enum.Children, sp.Rev.Enum.Children, sp.Rev.Enum)
+}
+
+func diffValues(e *emitter, sp *diff.SchemaPair, bVals, rVals []*source.Node, rNode *source.Node) {
+	r := sp.Rev
 	inB, inR := map[string]bool{}, map[string]bool{}
-	for _, v := range b.Enum.Children {
+	for _, v := range bVals {
 		inB[enumKey(v)] = true
 	}
-	for _, v := range r.Enum.Children {
+	for _, v := range rVals {
 		inR[enumKey(v)] = true
 	}
 	var gone, fresh []*source.Node
-	for _, v := range b.Enum.Children {
+	for _, v := range bVals {
 		if !inR[enumKey(v)] {
 			gone = append(gone, v)
 		}
 	}
-	for _, v := range r.Enum.Children {
+	for _, v := range rVals {
 		if !inB[enumKey(v)] {
 			fresh = append(fresh, v)
 		}
 	}
 	eachGrouped(gone, func(v *source.Node, text string) {
-		e.onSchema(sp, enumValueRemoved.on(sp.Side), removed(v, r.Enum), what(r), text)
+		e.onSchema(sp, enumValueRemoved.on(sp.Side), removed(v, rNode), what(r), text)
 	})
 	rule := enumValueAdded.on(sp.Side)
 	if sp.Side == diff.ResponseSide && r.Extensible {
@@ -400,60 +404,6 @@ func checkDefault(e *emitter, sp *diff.SchemaPair) {
 		e.onSchema(sp, defaultRemoved, at(b.Default, nil, b, r), what(r), valueText(b.Default))
 	default:
 		e.onSchema(sp, defaultChanged, at(b.Default, r.Default, b, r), what(r), valueText(b.Default), valueText(r.Default))
-	}
-}
-
-func checkVariants(e *emitter, sp *diff.SchemaPair) {
-	for _, set := range []struct {
-		kw           string
-		pairs        []*diff.VariantPair
-		bNode, rNode *source.Node
-	}{{"oneOf", sp.OneOf, sp.Base.OneOfNode, sp.Rev.OneOfNode}, {"anyOf", sp.AnyOf, sp.Base.AnyOfNode, sp.Rev.AnyOfNode}} {
-		if (set.bNode == nil || set.rNode == nil) && !sp.Wrapped {
-			continue // a variant list appearing beside other keywords is a restructuring the type rules judge
-		}
-		parent := set.rNode
-		if parent == nil {
-			parent = sp.Rev.Node
-		}
-		for _, vp := range set.pairs {
-			switch {
-			case vp.Base == nil:
-				e.onSchema(sp, variantAdded.on(sp.Side), added(vp.RevSite), what(sp.Rev), set.kw, variantName(vp.Rev))
-			case vp.Rev == nil:
-				e.onSchema(sp, variantRemoved.on(sp.Side), removed(vp.BaseSite, parent), what(sp.Rev), set.kw, variantName(vp.Base))
-			}
-		}
-	}
-}
-
-func variantName(s *diff.Schema) string {
-	switch {
-	case s.RefName != "":
-		return quote(s.RefName)
-	case s.Title != "":
-		return quote(s.Title)
-	}
-	if s.Const != nil {
-		return "const " + valueText(s.Const)
-	}
-	n := "schema"
-	if s.Types != 0 {
-		n = typeText(s.Types)
-	}
-	if s.Node != nil && s.Node.Parent != nil && s.Node.Parent.Kind == source.Array {
-		n = "#" + strconv.Itoa(int(s.Node.Index)+1) + " (" + n + ")" // inline and untitled: its position and type
-	}
-	return n
-}
-
-func checkDiscriminator(e *emitter, sp *diff.SchemaPair) {
-	bd, rd := sp.Base.Discriminator, sp.Rev.Discriminator
-	if bd == nil || rd == nil {
-		return
-	}
-	if bp, rp := bd.Str("propertyName"), rd.Str("propertyName"); bp != rp {
-		e.onSchema(sp, discriminatorChanged.on(sp.Side), changed(bd.Get("propertyName"), rd.Get("propertyName")), what(sp.Rev), quote(bp), quote(rp))
 	}
 }
 

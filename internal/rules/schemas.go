@@ -148,7 +148,13 @@ func checkSchema(e *emitter, sp *diff.SchemaPair) {
 		return
 	}
 	if sp.Wrapped {
+		checkTypes(e, sp)
+		if b.ValueUnion() || r.ValueUnion() {
+			checkValueUnion(e, sp) // an enum on the plain side is compared inside its variant pair
+		}
 		checkVariants(e, sp)
+		checkExclusive(e, sp)
+		checkDiscriminator(e, sp)
 		return
 	}
 	checkTypes(e, sp)
@@ -163,6 +169,7 @@ func checkSchema(e *emitter, sp *diff.SchemaPair) {
 	checkPattern(e, sp)
 	checkDefault(e, sp)
 	checkVariants(e, sp)
+	checkExclusive(e, sp)
 	checkDiscriminator(e, sp)
 	checkSchemaDocs(e, sp)
 }
@@ -208,20 +215,75 @@ func typeText(t diff.TypeSet) string {
 	return strings.Join(names, "|")
 }
 
+// typeAnchor is the keyword that decides a schema's type: its type, else
+// the oneOf/anyOf whose variants do.
+func typeAnchor(s *diff.Schema) *source.Node {
+	switch {
+	case s.TypeNode != nil:
+		return s.TypeNode
+	case s.OneOfNode != nil:
+		return s.OneOfNode
+	}
+	return s.AnyOfNode
+}
+
 func checkTypes(e *emitter, sp *diff.SchemaPair) {
 	b, r := sp.Base, sp.Rev
-	bt, rt := b.Admits()&^diff.TNull, r.Admits()&^diff.TNull
 	if sp.Wire {
 		checkWireTypes(e, sp)
 		return // null has no text form: nullable means nothing on the wire
 	}
-	if b.Typed() != r.Typed() {
+	bt, rt := b.UnionAdmits()&^diff.TNull, r.UnionAdmits()&^diff.TNull
+	if b.Typed() != r.Typed() && !fromVariants(b) && !fromVariants(r) {
 		// A type written beside an enum or const that already implied it
 		// (`{enum: [POST, PUT]}` gaining `type: string`) admits nothing new.
 		// Only then: with both typed, the enum rules judge value changes.
-		bt, rt = b.Values()&^diff.TNull, r.Values()&^diff.TNull
+		bt, rt = b.ValueTypes()&^diff.TNull, r.ValueTypes()&^diff.TNull
 	}
-	reportTypes(e, sp, bt, rt, bt, rt)
+	l := at(typeAnchor(b), typeAnchor(r), b, r)
+	switch {
+	case bt == rt:
+	case fromVariants(b) || fromVariants(r):
+		if variantTypesMoved(sp, bt, rt) { // else a paired variant's own type changed: its pair says so
+			typeFinding(e, sp, l, bt, rt)
+		}
+	default:
+		typeFinding(e, sp, l, bt, rt)
+	}
+	checkNull(e, sp)
+}
+
+// fromVariants: the schema's type is what its oneOf/anyOf variants admit.
+func fromVariants(s *diff.Schema) bool { return !s.Typed() && s.HasUnion() }
+
+// variantTypesMoved reports whether a variant added or removed brought or
+// took a type, as opposed to a variant present on both sides changing its
+// own (reported once, at that variant).
+func variantTypesMoved(sp *diff.SchemaPair, bt, rt diff.TypeSet) bool {
+	for _, vp := range append(append([]*diff.VariantPair{}, sp.OneOf...), sp.AnyOf...) {
+		switch {
+		case vp.Base == nil && !sp.Rev.Expansion(vp.Rev) && vp.Rev.UnionAdmits()&^bt&^diff.TNull != 0,
+			vp.Rev == nil && !sp.Base.Expansion(vp.Base) && vp.Base.UnionAdmits()&^rt&^diff.TNull != 0:
+			return true
+		}
+	}
+	return len(sp.OneOf)+len(sp.AnyOf) == 0 // no variant lists paired: the union is judged whole
+}
+
+func typeFinding(e *emitter, sp *diff.SchemaPair, l loc, bt, rt diff.TypeSet) {
+	r := sp.Rev
+	switch rt & bt {
+	case bt:
+		e.onSchema(sp, typeWidened.on(sp.Side), l, what(r), typeText(bt), typeText(rt))
+	case rt:
+		e.onSchema(sp, typeNarrowed.on(sp.Side), l, what(r), typeText(bt), typeText(rt))
+	default:
+		e.onSchema(sp, typeChanged.on(sp.Side), l, what(r), typeText(bt), typeText(rt))
+	}
+}
+
+func checkNull(e *emitter, sp *diff.SchemaPair) {
+	b, r := sp.Base, sp.Rev
 	if !b.Typed() || !r.Typed() {
 		return // an untyped side admits null implicitly; the type rules said it
 	}
