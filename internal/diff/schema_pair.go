@@ -14,9 +14,15 @@ func (m *matcher) pair(b, r *Schema, side Side, wire bool) *SchemaPair {
 	if m.wrapUnion(p) || disjoint(b, r) {
 		return p
 	}
-	m.matchProps(p)
-	p.PatternProps = m.matchByName(p, p.Base.PatternProps, p.Rev.PatternProps)
-	if b.Items != nil || r.Items != nil {
+	// Keywords of a type neither side admits constrain nothing: items
+	// written beside type: object (schemastore's renovate schema has 100
+	// of them) never apply, so they are not compared.
+	admits := b.Admits() | r.Admits()
+	if admits&TObject != 0 {
+		m.matchProps(p)
+		p.PatternProps = m.matchByName(p, p.Base.PatternProps, p.Rev.PatternProps)
+	}
+	if (b.Items != nil || r.Items != nil) && admits&TArray != 0 {
 		p.Items = m.child(p, orEmpty(b.Items, b), orEmpty(r.Items, r))
 	}
 	if b.Addl != nil && r.Addl != nil {
