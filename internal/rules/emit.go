@@ -36,12 +36,16 @@ type emitter struct {
 	schemaHits map[*diff.SchemaPair]bool
 	// where caches each schema pair's inline location for messages.
 	where map[*diff.SchemaPair]string
+	// siblings are the revision's other variants of each variant pair's
+	// union (accepts.go).
+	siblings map[*diff.SchemaPair][]*diff.Schema
 }
 
 func newEmitter(res *diff.Result, opts Options) *emitter {
 	return &emitter{
 		opts: opts, revRoot: newRevIndex(res.Base, res.Revision), revOps: res.RevisionAPI.Operations, revDoc: res.Revision, baseDoc: res.Base,
 		schemaHits: map[*diff.SchemaPair]bool{}, where: map[*diff.SchemaPair]string{},
+		siblings: map[*diff.SchemaPair][]*diff.Schema{},
 	}
 }
 

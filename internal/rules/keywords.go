@@ -327,7 +327,7 @@ func diffValues(e *emitter, sp *diff.SchemaPair, bVals, rVals []*source.Node, rN
 	}
 	var gone, fresh []*source.Node
 	for _, v := range bVals {
-		if !inR[enumKey(v)] {
+		if !inR[enumKey(v)] && !e.acceptedElsewhere(sp, v) {
 			gone = append(gone, v)
 		}
 	}

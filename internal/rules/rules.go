@@ -104,6 +104,9 @@ func Classify(res *diff.Result, opts Options) []finding.Change {
 		checkOperation(e, op)
 	}
 	for _, sp := range res.Schemas {
+		e.noteSiblings(sp)
+	}
+	for _, sp := range res.Schemas {
 		checkSchema(e, sp)
 	}
 	changes := e.changes(res)

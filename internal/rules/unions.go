@@ -235,8 +235,8 @@ func valued(s *diff.Schema) bool {
 // diffLooseValues compares the values of the const and enum variants left
 // unpaired in a union that also has other variants (oneOf [boolean,
 // {const: a}, {const: b}]): a value is added when no base variant listed
-// it, removed when no revision variant lists it and no free variant of its
-// type accepts it. Splitting an enum variant into consts is then nothing.
+// or accepted it, removed when no revision variant lists or accepts it (a
+// free variant of its type, or one whose pattern it matches). Splitting an enum variant into consts is then nothing.
 func diffLooseValues(e *emitter, sp *diff.SchemaPair, pairs []*diff.VariantPair, parent *source.Node) {
 	bAll, rAll := map[string]bool{}, map[string]bool{}
 	var gone, fresh []*source.Node
@@ -259,7 +259,8 @@ func diffLooseValues(e *emitter, sp *diff.SchemaPair, pairs []*diff.VariantPair,
 		case vp.Base == nil && valued(vp.Rev):
 			vals, _ := vp.Rev.Values()
 			for _, v := range vals {
-				if !bAll[enumKey(v)] {
+				// a value some base variant already took is nothing new
+				if !bAll[enumKey(v)] && !anyAccepts(v, pairs, func(vp *diff.VariantPair) *diff.Schema { return vp.Base }) {
 					fresh = append(fresh, v)
 				}
 			}
@@ -280,11 +281,17 @@ func diffLooseValues(e *emitter, sp *diff.SchemaPair, pairs []*diff.VariantPair,
 	})
 }
 
-// freeFor reports whether a revision variant accepts every value of v's type.
+// freeFor reports whether a revision variant accepts v: one that takes
+// every value of its type, or one whose pattern and lengths v satisfies.
 func freeFor(v *source.Node, pairs []*diff.VariantPair) bool {
+	return anyAccepts(v, pairs, func(vp *diff.VariantPair) *diff.Schema { return vp.Rev })
+}
+
+// anyAccepts reports whether the variant side picks accepts v.
+func anyAccepts(v *source.Node, pairs []*diff.VariantPair, side func(*diff.VariantPair) *diff.Schema) bool {
 	t := diff.ValueTypes([]*source.Node{v})
 	for _, vp := range pairs {
-		if vp.Rev != nil && acceptsFree(vp.Rev, t, 3) {
+		if w := side(vp); w != nil && (acceptsFree(w, t, 3) || accepts(w, v)) {
 			return true
 		}
 	}
