@@ -11,7 +11,7 @@ func (m *matcher) pair(b, r *Schema, side Side, wire bool) *SchemaPair {
 	p := &SchemaPair{Base: b, Rev: r, Side: side, Wire: wire, ID: len(m.all)}
 	m.memo[k] = p
 	m.all = append(m.all, p)
-	if m.wrapUnion(p) || disjoint(b, r) {
+	if m.wrapUnion(p) || m.wrapsWhole(p) || disjoint(b, r) {
 		return p
 	}
 	// Keywords of a type neither side admits constrain nothing: items
@@ -107,6 +107,42 @@ func (m *matcher) wrapUnion(p *SchemaPair) bool {
 		}
 	}
 	return p.Wrapped
+}
+
+// wrapsWhole pairs a schema with the union that lists it among its
+// variants: secrets: {$ref: env} becoming oneOf [{$ref: env}, {enum:
+// [inherit]}] keeps env whole as one variant, so it pairs with that
+// variant and only inherit is new. Without this, env's own variants were
+// paired against the new union's and reported removed.
+func (m *matcher) wrapsWhole(p *SchemaPair) bool {
+	b, r := p.Base, p.Rev
+	switch {
+	case b.RefName != "" && r.bareUnion() && listsRef(r, b.RefName):
+		p.Wrapped = true
+		if len(r.OneOf) > 0 {
+			p.OneOf = m.variants(p, single(b), variantList{r.OneOf, r.OneOfNode})
+		} else {
+			p.AnyOf = m.variants(p, single(b), variantList{r.AnyOf, r.AnyOfNode})
+		}
+	case r.RefName != "" && b.bareUnion() && listsRef(b, r.RefName):
+		p.Wrapped = true
+		if len(b.OneOf) > 0 {
+			p.OneOf = m.variants(p, variantList{b.OneOf, b.OneOfNode}, single(r))
+		} else {
+			p.AnyOf = m.variants(p, variantList{b.AnyOf, b.AnyOfNode}, single(r))
+		}
+	}
+	return p.Wrapped
+}
+
+// listsRef reports whether one of u's variants is the component name.
+func listsRef(u *Schema, name string) bool {
+	for _, v := range append(append([]*Schema{}, u.OneOf...), u.AnyOf...) {
+		if v.RefName == name {
+			return true
+		}
+	}
+	return false
 }
 
 // matchApplicators pairs the schema-valued 2019-09/2020-12 keywords whose
