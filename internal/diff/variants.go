@@ -127,7 +127,8 @@ func similarity(a, b *Schema) float64 {
 	if a.UnionAdmits()&^TNull != b.UnionAdmits()&^TNull || disjointValues(a, b) {
 		return 0
 	}
-	if len(a.Props) == 0 && len(b.Props) == 0 {
+	ka, kb := memberNames(a), memberNames(b)
+	if len(ka) == 0 && len(kb) == 0 {
 		if a.Format == b.Format && enumText(a) == enumText(b) {
 			return 0.9
 		}
@@ -137,13 +138,27 @@ func similarity(a, b *Schema) float64 {
 		return 0.6
 	}
 	shared := 0
-	for _, p := range a.Props {
-		if b.Prop(p.Name) != nil {
+	for n := range ka {
+		if kb[n] {
 			shared++
 		}
 	}
-	union := len(a.Props) + len(b.Props) - shared
+	union := len(ka) + len(kb) - shared
 	return 0.5 + 0.5*float64(shared)/float64(union)
+}
+
+// memberNames are the property names a variant declares or requires: an
+// anyOf of {required: [name]} branches that later restate the property
+// inside each branch still pairs branch by branch.
+func memberNames(s *Schema) map[string]bool {
+	out := make(map[string]bool, len(s.Props)+len(s.Required))
+	for _, p := range s.Props {
+		out[p.Name] = true
+	}
+	for n := range s.Required {
+		out[n] = true
+	}
+	return out
 }
 
 func enumText(s *Schema) string {

@@ -101,7 +101,9 @@ func checkPropAdded(e *emitter, sp *diff.SchemaPair, pp *diff.PropPair) {
 	if invisible(sp.Side, pp.Rev.Schema) {
 		return
 	}
-	if sp.Side == diff.RequestSide && sp.Rev.IsRequired(pp.Name) {
+	// A name the base already required was never optional to send: a
+	// property declared beside an old `required` demands nothing new.
+	if sp.Side == diff.RequestSide && sp.Rev.IsRequired(pp.Name) && !sp.Base.IsRequired(pp.Name) {
 		e.onSchema(sp, requiredPropAdded, added(pp.Rev.Node), quote(pp.Name))
 		return
 	}
