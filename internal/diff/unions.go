@@ -191,9 +191,21 @@ func valueKey(s *Schema) string {
 func sharedValues(a, b *Schema) bool {
 	av, _ := a.Values()
 	bv, _ := b.Values()
-	if av == nil || bv == nil {
-		return false
-	}
+	return av != nil && bv != nil && overlap(av, bv)
+}
+
+// disjointValues reports whether two single-value variants (consts, or
+// one-value enums) differ: each is the value it accepts, so they never
+// pair. Enums of several values still pair by structure, so their value
+// changes read as values added and removed.
+func disjointValues(a, b *Schema) bool {
+	av, _ := a.Values()
+	bv, _ := b.Values()
+	return len(av) == 1 && len(bv) == 1 && !overlap(av, bv)
+}
+
+// overlap reports whether the two value lists share a value.
+func overlap(av, bv []*source.Node) bool {
 	seen := map[string]bool{}
 	for _, v := range av {
 		seen[v.Kind.String()+":"+v.Value] = true
@@ -204,28 +216,6 @@ func sharedValues(a, b *Schema) bool {
 		}
 	}
 	return false
-}
-
-// disjointValues reports whether two single-value variants (consts, or
-// one-value enums) differ: each is the value it accepts, so they never
-// pair. Enums of several values still pair by structure, so their value
-// changes read as values added and removed.
-func disjointValues(a, b *Schema) bool {
-	av, _ := a.Values()
-	bv, _ := b.Values()
-	if len(av) != 1 || len(bv) != 1 {
-		return false
-	}
-	seen := map[string]bool{}
-	for _, v := range av {
-		seen[v.Kind.String()+":"+v.Value] = true
-	}
-	for _, v := range bv {
-		if seen[v.Kind.String()+":"+v.Value] {
-			return false
-		}
-	}
-	return true
 }
 
 // splitTypes reads a plain schema that admits several types as a union of

@@ -58,6 +58,12 @@ func (j JUnit) Render(w io.Writer, r *Report) error {
 			suite.Failures++
 		}
 	}
+	return writeJUnit(w, suite)
+}
+
+// writeJUnit writes one suite as a whole JUnit document; the diff and the
+// validate reports share it.
+func writeJUnit(w io.Writer, suite junitSuite) error {
 	suite.Tests = len(suite.Cases)
 	doc := junitSuites{Name: "relay", Tests: suite.Tests, Failures: suite.Failures, Suites: []junitSuite{suite}}
 	if _, err := io.WriteString(w, xml.Header); err != nil {

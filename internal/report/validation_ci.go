@@ -3,7 +3,6 @@ package report
 import (
 	"bufio"
 	"encoding/json"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"strconv"
@@ -170,18 +169,7 @@ func (ValidationJUnit) Render(w io.Writer, v *Validation) error {
 		}
 		suite.Cases = append(suite.Cases, tc)
 	}
-	suite.Tests = len(suite.Cases)
-	doc := junitSuites{Name: "relay", Tests: suite.Tests, Failures: suite.Failures, Suites: []junitSuite{suite}}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	return writeJUnit(w, suite)
 }
 
 func junitValidationFailure(f ValidationResult) *junitFailure {
