@@ -245,10 +245,10 @@ func checkTypes(e *emitter, sp *diff.SchemaPair) {
 	case bt == rt:
 	case fromVariants(b) || fromVariants(r):
 		if variantTypesMoved(sp, bt, rt) { // else a paired variant's own type changed: its pair says so
-			typeFinding(e, sp, l, bt, rt)
+			typeFinding(e, sp, l, bt, rt, bt, rt)
 		}
 	default:
-		typeFinding(e, sp, l, bt, rt)
+		typeFinding(e, sp, l, bt, rt, bt, rt)
 	}
 	checkNull(e, sp)
 }
@@ -270,12 +270,15 @@ func variantTypesMoved(sp *diff.SchemaPair, bt, rt diff.TypeSet) bool {
 	return len(sp.OneOf)+len(sp.AnyOf) == 0 // no variant lists paired: the union is judged whole
 }
 
-func typeFinding(e *emitter, sp *diff.SchemaPair, l loc, bt, rt diff.TypeSet) {
+// typeFinding files a type change judged on the sets bj and rj (what a
+// value may be; for a parameter, the text it may be) and shown as the
+// types bt and rt.
+func typeFinding(e *emitter, sp *diff.SchemaPair, l loc, bj, rj, bt, rt diff.TypeSet) {
 	r := sp.Rev
-	switch rt & bt {
-	case bt:
+	switch rj & bj {
+	case bj:
 		e.onSchema(sp, typeWidened.on(sp.Side), l, what(r), typeText(bt), typeText(rt))
-	case rt:
+	case rj:
 		e.onSchema(sp, typeNarrowed.on(sp.Side), l, what(r), typeText(bt), typeText(rt))
 	default:
 		e.onSchema(sp, typeChanged.on(sp.Side), l, what(r), typeText(bt), typeText(rt))
@@ -298,21 +301,5 @@ func checkNull(e *emitter, sp *diff.SchemaPair) {
 			rKw = nil
 		}
 		e.onSchema(sp, becameNotNullable.on(sp.Side), at(b.NullNode, rKw, b, r), what(r))
-	}
-}
-
-// reportTypes files a type change judged on the sets (bj, rj) and shown as
-// the declared types (bt, rt).
-func reportTypes(e *emitter, sp *diff.SchemaPair, bj, rj, bt, rt diff.TypeSet) {
-	b, r := sp.Base, sp.Rev
-	l := at(b.TypeNode, r.TypeNode, b, r)
-	switch {
-	case bj == rj:
-	case rj&bj == bj:
-		e.onSchema(sp, typeWidened.on(sp.Side), l, what(r), typeText(bt), typeText(rt))
-	case rj&bj == rj:
-		e.onSchema(sp, typeNarrowed.on(sp.Side), l, what(r), typeText(bt), typeText(rt))
-	default:
-		e.onSchema(sp, typeChanged.on(sp.Side), l, what(r), typeText(bt), typeText(rt))
 	}
 }

@@ -197,7 +197,9 @@ func wireTypes(s *diff.Schema) diff.TypeSet {
 // side accepts, naming the declared types.
 func checkWireTypes(e *emitter, sp *diff.SchemaPair) {
 	bt, rt := classes(sp.Base, 8)&^diff.TNull, classes(sp.Rev, 8)&^diff.TNull
-	reportTypes(e, sp, wireTypes(sp.Base), wireTypes(sp.Rev), bt, rt)
+	if bj, rj := wireTypes(sp.Base), wireTypes(sp.Rev); bj != rj {
+		typeFinding(e, sp, at(sp.Base.TypeNode, sp.Rev.TypeNode, sp.Base, sp.Rev), bj, rj, bt, rt)
+	}
 }
 
 // styleNode is the keyword that set the style, else the parameter.
