@@ -27,6 +27,12 @@ var annotationKeys = map[string]bool{
 	"$comment": true, "summary": true, "deprecated": true, "externalDocs": true,
 }
 
+// IsAnnotation reports whether a schema keyword never constrains a value:
+// the annotations above and x- extensions.
+func IsAnnotation(key string) bool {
+	return annotationKeys[key] || strings.HasPrefix(key, "x-")
+}
+
 // Unconstrained reports whether s admits any value: `{}`, `true`, or a
 // schema of annotations only.
 func (s *Schema) Unconstrained() bool {
@@ -34,7 +40,7 @@ func (s *Schema) Unconstrained() bool {
 		return s.Bool >= 0
 	}
 	for _, k := range s.Node.Children {
-		if !annotationKeys[k.Key] && !strings.HasPrefix(k.Key, "x-") {
+		if !IsAnnotation(k.Key) {
 			return false
 		}
 	}

@@ -78,7 +78,7 @@ func (w *shapeWriter) object(n *source.Node) {
 	names := schemaMaps[n.Key]
 	kids := make([]*source.Node, 0, len(n.Children))
 	for _, c := range n.Children {
-		if names || (!annotationKeys[c.Key] && !strings.HasPrefix(c.Key, "x-")) {
+		if names || !IsAnnotation(c.Key) {
 			kids = append(kids, c)
 		}
 	}

@@ -3,7 +3,6 @@ package rules
 import (
 	"regexp"
 	"strconv"
-	"strings"
 
 	"github.com/relay-dev/relay/internal/diff"
 	"github.com/relay-dev/relay/internal/source"
@@ -43,13 +42,13 @@ func (e *emitter) acceptedElsewhere(sp *diff.SchemaPair, v *source.Node) bool {
 	return false
 }
 
-// judgedKeys are the keywords accepts evaluates, besides annotations; a
-// schema with any other (format, not, allOf, …) is never said to accept,
-// so a doubt keeps the finding.
+// judgedKeys are the keywords accepts evaluates, besides annotations
+// (diff.IsAnnotation) and those that assert nothing; a schema with any
+// other (format, not, allOf, …) is never said to accept, so a doubt keeps
+// the finding.
 var judgedKeys = map[string]bool{
 	"type": true, "enum": true, "const": true, "pattern": true, "minLength": true, "maxLength": true,
-	"description": true, "title": true, "examples": true, "example": true, "$comment": true,
-	"default": true, "deprecated": true, "markdownDescription": true,
+	"default": true, "markdownDescription": true,
 }
 
 // accepts reports whether w certainly admits the scalar v.
@@ -58,7 +57,7 @@ func accepts(w *diff.Schema, v *source.Node) bool {
 		return false
 	}
 	for _, k := range w.Node.Children {
-		if !judgedKeys[k.Key] && !strings.HasPrefix(k.Key, "x-") {
+		if !judgedKeys[k.Key] && !diff.IsAnnotation(k.Key) {
 			return false
 		}
 	}
