@@ -189,25 +189,5 @@ func leafMessage(e *jsonschema.ValidationError) string {
 // instance converts a node into the value model the validator reads
 // (numbers as json.Number, so no precision is lost).
 func instance(n *source.Node) any {
-	switch n.Kind {
-	case source.Object:
-		m := make(map[string]any, len(n.Children))
-		for _, c := range n.Children {
-			m[c.Key] = instance(c)
-		}
-		return m
-	case source.Array:
-		a := make([]any, len(n.Children))
-		for i, c := range n.Children {
-			a[i] = instance(c)
-		}
-		return a
-	case source.String:
-		return n.Value
-	case source.Number:
-		return json.Number(n.Value)
-	case source.Bool:
-		return n.Value == "true"
-	}
-	return nil
+	return n.Data(func(n *source.Node) any { return json.Number(n.Value) })
 }

@@ -225,3 +225,30 @@ func (n *Node) Walk(fn func(*Node) bool) {
 		c.Walk(fn)
 	}
 }
+
+// Data converts n into Go's generic JSON model (map[string]any, []any,
+// string, bool, nil), with numbers as number makes them: a validator that
+// must not lose precision wants json.Number, kin-openapi wants float64.
+func (n *Node) Data(number func(*Node) any) any {
+	switch n.Kind {
+	case Object:
+		m := make(map[string]any, len(n.Children))
+		for _, c := range n.Children {
+			m[c.Key] = c.Data(number)
+		}
+		return m
+	case Array:
+		a := make([]any, len(n.Children))
+		for i, c := range n.Children {
+			a[i] = c.Data(number)
+		}
+		return a
+	case String:
+		return n.Value
+	case Number:
+		return number(n)
+	case Bool:
+		return n.Value == "true"
+	}
+	return nil
+}

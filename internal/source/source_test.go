@@ -1,6 +1,7 @@
 package source
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -65,4 +66,21 @@ func TestLineIndexCountsRunes(t *testing.T) {
 func TestErrorMessage(t *testing.T) {
 	err := Errorf(Pos{File: "a.yaml", Line: 3, Col: 9}, "duplicate key %q", "x")
 	assert.Equal(t, `a.yaml:3:9: duplicate key "x"`, err.Error())
+}
+
+func TestDataConvertsWithTheCallersNumbers(t *testing.T) {
+	b := NewBuilder("x.json", 0)
+	root := b.Container(Object, 1, 1)
+	list := b.Container(Array, 1, 8)
+	b.AddMember(root, "a", 1, 2, list)
+	b.AddItem(list, b.Scalar(Number, "1.50", 1, 9))
+	b.AddItem(list, b.Scalar(Bool, "true", 1, 14))
+	b.AddItem(list, b.Scalar(Null, "null", 1, 19))
+	b.AddMember(root, "s", 1, 25, b.Scalar(String, "x", 1, 29))
+	b.SetRoot(root)
+	got := root.Data(func(n *Node) any { return "num:" + n.Value })
+	want := map[string]any{"a": []any{"num:1.50", true, nil}, "s": "x"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Data = %#v, want %#v", got, want)
+	}
 }

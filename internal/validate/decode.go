@@ -266,28 +266,10 @@ func setScalar(n *source.Node, v reflect.Value) bool {
 // toAny converts data (examples, defaults, enums) into what
 // encoding/json would have produced, which is what kin expects.
 func toAny(n *source.Node) any {
-	switch n.Kind {
-	case source.Object:
-		m := make(map[string]any, len(n.Children))
-		for _, c := range n.Children {
-			m[c.Key] = toAny(c)
-		}
-		return m
-	case source.Array:
-		a := make([]any, len(n.Children))
-		for i, c := range n.Children {
-			a[i] = toAny(c)
-		}
-		return a
-	case source.String:
-		return n.Value
-	case source.Number:
+	return n.Data(func(n *source.Node) any {
 		f, _ := n.Float()
 		return f
-	case source.Bool:
-		return n.Value == "true"
-	}
-	return nil
+	})
 }
 
 // structInfo is what the decoder needs of a struct type: its fields by
