@@ -67,10 +67,19 @@ func Validate(ctx context.Context, l *Loaded, mode ValidateMode) ([]finding.Prob
 	if err != nil {
 		return nil, err
 	}
-	if len(probs) > 0 && mode != ValidateWarn {
-		return nil, &InvalidError{Display: l.Options.Display, Kind: l.Doc.Kind, Problems: probs}
+	if err := refuse(mode, l, probs); err != nil {
+		return nil, err
 	}
 	return probs, nil
+}
+
+// refuse is the cost of an invalid document that is being compared or
+// published: *InvalidError unless mode is ValidateWarn.
+func refuse(mode ValidateMode, l *Loaded, probs []finding.Problem) error {
+	if len(probs) == 0 || mode == ValidateWarn {
+		return nil
+	}
+	return &InvalidError{Display: l.Options.Display, Kind: l.Doc.Kind, Problems: probs}
 }
 
 // validation is the validation of both sides, running beside the diff:
@@ -116,8 +125,8 @@ func (v *validation) wait(mode ValidateMode, rev *Loaded) (*report.Problems, err
 	if b.err != nil {
 		return nil, b.err
 	}
-	if len(r.probs) > 0 && mode != ValidateWarn {
-		return nil, &InvalidError{Display: rev.Options.Display, Kind: rev.Doc.Kind, Problems: r.probs}
+	if err := refuse(mode, rev, r.probs); err != nil {
+		return nil, err
 	}
 	if len(b.probs) == 0 && len(r.probs) == 0 {
 		return nil, nil
