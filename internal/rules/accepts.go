@@ -3,6 +3,7 @@ package rules
 import (
 	"regexp"
 	"strconv"
+	"sync"
 
 	"github.com/relay-dev/relay/internal/diff"
 	"github.com/relay-dev/relay/internal/source"
@@ -83,8 +84,8 @@ func listed(vals []*source.Node, v *source.Node) bool {
 // regexp cannot compile (ECMA lookarounds) counts as a refusal.
 func stringFits(n *source.Node, s string) bool {
 	if p := n.Get("pattern"); p != nil {
-		re, err := regexp.Compile(p.Value)
-		if err != nil || !re.MatchString(s) {
+		re := compiledPattern(p.Value)
+		if re == nil || !re.MatchString(s) {
 			return false
 		}
 	}
@@ -100,4 +101,20 @@ func stringFits(n *source.Node, s string) bool {
 		}
 	}
 	return true
+}
+
+// patterns caches compiled patterns (nil: Go cannot compile it): a large
+// enum asks the same sibling's pattern once per value.
+var patterns sync.Map
+
+func compiledPattern(p string) *regexp.Regexp {
+	if re, ok := patterns.Load(p); ok {
+		return re.(*regexp.Regexp)
+	}
+	re, err := regexp.Compile(p)
+	if err != nil {
+		re = nil
+	}
+	patterns.Store(p, re)
+	return re
 }
