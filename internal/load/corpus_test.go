@@ -1,6 +1,7 @@
 package load
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -121,4 +122,47 @@ func BenchmarkLoadStripeJSON(b *testing.B) {
 
 func BenchmarkLoadStripeYAML(b *testing.B) {
 	benchLoad(b, "openapi/stripe-yaml/03-63a67463.yaml")
+}
+
+// TestCorpusKeyLines checks every member key of every corpus file against
+// the file's text: the line relay reports for the key must hold it (as
+// written, or JSON-escaped). It caught goccy counting CRLF breaks twice
+// inside multi-line scalars, which put findings past the end of the file.
+func TestCorpusKeyLines(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the corpus takes a while to parse; skipped with -short")
+	}
+	corpus := requireCorpus(t)
+	require.NoError(t, filepath.WalkDir(corpus, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		ext := filepath.Ext(p)
+		if ext != ".json" && ext != ".yaml" && ext != ".yml" {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		require.NoError(t, err)
+		f, err := ParseFile(p, data)
+		require.NoError(t, err)
+		lines := strings.Split(string(data), "\n")
+		bad := 0
+		f.Root.Walk(func(n *source.Node) bool {
+			if n.KeyLine == 0 || bad >= 3 {
+				return bad < 3
+			}
+			l := int(n.KeyLine)
+			text := ""
+			if l <= len(lines) {
+				text = lines[l-1]
+			}
+			escaped, _ := json.Marshal(n.Key)
+			if !strings.Contains(text, n.Key) && !strings.Contains(text, strings.Trim(string(escaped), `"`)) {
+				bad++
+				t.Errorf("%s: key %q reported at line %d, which reads %q", p, n.Key, l, source.Truncate(text, 80))
+			}
+			return true
+		})
+		return nil
+	}))
 }

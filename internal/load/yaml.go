@@ -15,7 +15,7 @@ import (
 
 // parseYAML parses guarded bytes into a file displayed as display.
 func parseYAML(display string, b []byte, lim Limits) (*source.File, *source.Error) {
-	b = stripBOM(b)
+	b = normalizeBreaks(stripBOM(b))
 	if isBlank(b) {
 		return nil, wholeFile(display, "file is empty")
 	}
@@ -30,6 +30,19 @@ func parseYAML(display string, b []byte, lim Limits) (*source.File, *source.Erro
 		f, _, e = convertYAML(display, b, lim, nil)
 	}
 	return f, e
+}
+
+// normalizeBreaks turns every CRLF into LF. YAML treats the two as the same
+// line break and normalises breaks inside scalars to LF, so no value
+// changes; but goccy counts a CRLF inside a multi-line quoted or plain
+// scalar as two lines and folds it as a literal newline, which shifted
+// every later position and changed quoted values. Lines and columns of
+// the normalised text are those of the original (the CR ends each line).
+func normalizeBreaks(b []byte) []byte {
+	if bytes.IndexByte(b, '\r') < 0 {
+		return b
+	}
+	return bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n"))
 }
 
 // convertYAML parses b with the keep-chomping fixes applied and converts

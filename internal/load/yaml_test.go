@@ -1,6 +1,7 @@
 package load
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -167,4 +168,29 @@ func TestYAMLKeepChompedFixLeavesScalarsAlone(t *testing.T) {
 	assert.Equal(t, "text |+", lookup(t, d, "/a").Value)
 	_, err = loadString("api.yaml", "openapi: 3.0.0\na: 1\na: 2\nb: |+\n\nc: 1\n")
 	requireSourceError(t, err, "api.yaml", 3, 1, `duplicate key "a"`)
+}
+
+// A CRLF file (a Windows checkout, or a spec published that way) must
+// report the same lines as its LF form. goccy counted each CRLF inside a
+// multi-line quoted or plain scalar as two lines, so every key after the
+// first such scalar pointed further and further down the file (seen on a
+// public 29,000-line spec: findings at line 38,905).
+func TestYAMLCRLFLines(t *testing.T) {
+	lf := "openapi: 3.0.0\n" +
+		"single: '{\n  \"a\": 1,\n  \"b\": 2\n}'\n" +
+		"double: \"one\n  two\n  three\"\n" +
+		"plain: one\n  two\n  three\n" +
+		"block: |\n  x\n  y\n" +
+		"after: here\n"
+	for name, text := range map[string]string{"lf": lf, "crlf": strings.ReplaceAll(lf, "\n", "\r\n")} {
+		t.Run(name, func(t *testing.T) {
+			d, err := loadString("api.yaml", text)
+			require.NoError(t, err)
+			assert.Equal(t, 15, int(lookup(t, d, "/after").KeyLine), "line of the key after the multi-line scalars")
+			assert.Equal(t, 9, int(lookup(t, d, "/plain").KeyLine))
+			assert.Equal(t, "{ \"a\": 1, \"b\": 2 }", lookup(t, d, "/single").Value)
+			assert.Equal(t, "one two three", lookup(t, d, "/double").Value)
+			assert.Equal(t, "x\ny\n", lookup(t, d, "/block").Value, "block scalar line breaks are normalised to LF")
+		})
+	}
 }
