@@ -135,8 +135,12 @@ func (m *merges) mergeArrays(s, part *Schema) {
 // mergeApplicators keeps the first part's 2019-09/2020-12 keywords. Two
 // parts that both constrain `contains` or `then` would need an allOf of
 // their own; relay compares the first, which is exact for the common case
-// of one part carrying them.
+// of one part carrying them. Conditionals are all kept in Conds, so a
+// second if/then added beside the first is still seen.
 func mergeApplicators(s, part *Schema) {
+	if len(part.Conds) > 0 {
+		s.Conds = append(s.Conds[:len(s.Conds):len(s.Conds)], part.Conds...)
+	}
 	if s.PrefixItems == nil {
 		s.PrefixItems, s.PrefixNode = part.PrefixItems, part.PrefixNode
 	}

@@ -80,10 +80,12 @@ type SchemaPair struct {
 	// Prefix pairs tuple positions (prefixItems); a position one side lacks
 	// is governed by that side's items schema.
 	Prefix []*SchemaPair
-	// Contains, PropertyNames, Then and Else are set when both sides have
-	// the keyword; DepSchemas pairs dependentSchemas by property name.
-	Contains, PropertyNames, Then, Else *SchemaPair
-	DepSchemas                          map[string]*SchemaPair
+	// Contains and PropertyNames are set when both sides have the keyword;
+	// DepSchemas pairs dependentSchemas by property name.
+	Contains, PropertyNames *SchemaPair
+	DepSchemas              map[string]*SchemaPair
+	// Conds pairs the if/then/else conditionals (see PairConds).
+	Conds []*CondPair
 	// Wire marks the value of a parameter and everything nested in it:
 	// query, path, header and cookie values (and 2.0 formData) travel as
 	// text, so their types are judged by the text they accept. It is part
@@ -409,4 +411,12 @@ func (m *matcher) schemaPair(op *OpPair, b, r *Schema, side Side) *SchemaPair {
 func (m *matcher) reach(op *OpPair, p *SchemaPair) *SchemaPair {
 	op.Schemas = append(op.Schemas, p)
 	return p
+}
+
+// CondPair is one conditional on either side: Base or Rev is nil when it
+// appeared or went. Then and Else pair its branches when both sides have
+// them, so a change inside a branch reads like any other.
+type CondPair struct {
+	Base, Rev  *Cond
+	Then, Else *SchemaPair
 }

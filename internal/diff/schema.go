@@ -145,23 +145,35 @@ type Schema struct {
 	// Schema-valued ones whose effect grows with their own strictness are
 	// paired and compared recursively; the others (if, not,
 	// dependentRequired, minContains, maxContains) are compared by value.
-	PrefixItems      []*Schema
-	PrefixNode       *source.Node
-	Contains         *Schema
-	ContainsNode     *source.Node
-	PropertyNames    *Schema
-	PropNamesNode    *source.Node
-	Then, Else       *Schema
-	ThenNode         *source.Node
-	ElseNode         *source.Node
-	DepSchemas       map[string]*Schema
-	DepSchemasNode   *source.Node
+	PrefixItems    []*Schema
+	PrefixNode     *source.Node
+	Contains       *Schema
+	ContainsNode   *source.Node
+	PropertyNames  *Schema
+	PropNamesNode  *source.Node
+	Then, Else     *Schema
+	ThenNode       *source.Node
+	ElseNode       *source.Node
+	DepSchemas     map[string]*Schema
+	DepSchemasNode *source.Node
+	// Conds lists every if/then/else of the schema and of its allOf parts,
+	// in order; Then and Else above pair only the first one's branches.
+	Conds            []Cond
 	ByValue          map[string]*source.Node // keyword → node, for the by-value keywords
 	ContentMediaType *source.Node
 	ContentEncoding  *source.Node
 
 	building bool
 	facts    *unionFacts // memoised by Values and UnionAdmits
+}
+
+// Cond is one conditional: an `if` with the `then` and `else` beside it
+// (either may be nil). JSON Schema ignores `then` and `else` without an
+// `if`, and an `if` with neither constrains nothing.
+type Cond struct {
+	If, Then, Else *source.Node
+	// ThenS and ElseS are the branch schemas (nil when absent).
+	ThenS, ElseS *Schema
 }
 
 // Prop returns the declared property name, or nil.
@@ -281,4 +293,23 @@ func valueClass(n *source.Node) TypeSet {
 		return TInteger
 	}
 	return TFraction
+}
+
+// TypesOf reads a `type` keyword value (a name or an array of names) as a
+// set, null included; anything else is the empty set.
+func TypesOf(n *source.Node) TypeSet {
+	var t TypeSet
+	switch {
+	case n == nil:
+	case n.Kind == source.String:
+		t = typeBits[n.Value]
+		if n.Value == "null" {
+			t = TNull
+		}
+	case n.Kind == source.Array:
+		for _, item := range n.Children {
+			t |= TypesOf(item)
+		}
+	}
+	return t
 }

@@ -283,6 +283,9 @@ func (c *schemaCache) fillApplicators(s *Schema, n *source.Node) {
 	s.PropertyNames, s.PropNamesNode = c.sub(n, "propertyNames")
 	s.Then, s.ThenNode = c.sub(n, "then")
 	s.Else, s.ElseNode = c.sub(n, "else")
+	if i := n.Get("if"); i != nil {
+		s.Conds = []Cond{{If: i, Then: s.ThenNode, Else: s.ElseNode, ThenS: s.Then, ElseS: s.Else}}
+	}
 	if ds := n.Get("dependentSchemas"); ds != nil && ds.Kind == source.Object {
 		s.DepSchemasNode = ds
 		s.DepSchemas = make(map[string]*Schema, len(ds.Children))

@@ -1,5 +1,7 @@
 package diff
 
+import "github.com/relay-dev/relay/internal/source"
+
 // pair returns the memoised schema pair, building it on first use. The
 // entry is stored before its children are matched, so cycles terminate and
 // a 2^40 $ref fan-out costs one pair per distinct (base, revision) couple.
@@ -165,8 +167,13 @@ func (m *matcher) matchApplicators(p *SchemaPair) {
 	}
 	p.Contains = both(b.Contains, r.Contains)
 	p.PropertyNames = both(b.PropertyNames, r.PropertyNames)
-	p.Then = both(b.Then, r.Then)
-	p.Else = both(b.Else, r.Else)
+	for _, cp := range PairConds(b.Conds, r.Conds) {
+		if cp.Base != nil && cp.Rev != nil {
+			cp.Then = both(cp.Base.ThenS, cp.Rev.ThenS)
+			cp.Else = both(cp.Base.ElseS, cp.Rev.ElseS)
+		}
+		p.Conds = append(p.Conds, cp)
+	}
 	for _, member := range children(b.DepSchemasNode) { // source order: pair IDs stay deterministic
 		name, bs := member.Key, b.DepSchemas[member.Key]
 		if rs, ok := r.DepSchemas[name]; ok {
@@ -176,6 +183,55 @@ func (m *matcher) matchApplicators(p *SchemaPair) {
 			p.DepSchemas[name] = m.child(p, bs, rs)
 		}
 	}
+}
+
+// PairConds pairs the conditionals that constrain something (an `if` with
+// a then or an else) by the value of their `if`, in revision order, then
+// lists those only the base has. One conditional left over on each side is
+// one conditional whose `if` was edited, and is paired.
+func PairConds(bc, rc []Cond) []*CondPair {
+	bc, rc = effectiveConds(bc), effectiveConds(rc)
+	used := make([]bool, len(bc))
+	out := make([]*CondPair, 0, max(len(bc), len(rc)))
+	var added []*CondPair
+	for i := range rc {
+		cp := &CondPair{Rev: &rc[i]}
+		for j := range bc {
+			if !used[j] && source.SameValue(bc[j].If, rc[i].If) {
+				used[j], cp.Base = true, &bc[j]
+				break
+			}
+		}
+		if cp.Base == nil {
+			added = append(added, cp)
+		}
+		out = append(out, cp)
+	}
+	var removed []int
+	for j, u := range used {
+		if !u {
+			removed = append(removed, j)
+		}
+	}
+	if len(added) == 1 && len(removed) == 1 {
+		added[0].Base = &bc[removed[0]]
+		return out
+	}
+	for _, j := range removed {
+		out = append(out, &CondPair{Base: &bc[j]})
+	}
+	return out
+}
+
+// effectiveConds drops an `if` with neither branch: it constrains nothing.
+func effectiveConds(cs []Cond) []Cond {
+	out := cs[:0:0]
+	for _, c := range cs {
+		if c.Then != nil || c.Else != nil {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // position is the schema governing tuple position i: its prefixItems entry,

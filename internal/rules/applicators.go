@@ -85,8 +85,7 @@ func checkApplicators(e *emitter, sp *diff.SchemaPair) {
 	b, r := sp.Base, sp.Rev
 	presence(e, sp, "contains", b.ContainsNode, r.ContainsNode)
 	presence(e, sp, "propertyNames", b.PropNamesNode, r.PropNamesNode)
-	presence(e, sp, "then", b.ThenNode, r.ThenNode)
-	presence(e, sp, "else", b.ElseNode, r.ElseNode)
+	checkConditionals(e, sp)
 	for _, m := range children(b.DepSchemasNode) {
 		presence(e, sp, "dependentSchemas."+m.Key, m, r.DepSchemasNode.Get(m.Key))
 	}
@@ -95,7 +94,7 @@ func checkApplicators(e *emitter, sp *diff.SchemaPair) {
 			presence(e, sp, "dependentSchemas."+m.Key, nil, m)
 		}
 	}
-	for _, k := range []string{"if", "not", "minContains", "maxContains"} {
+	for _, k := range []string{"not", "minContains", "maxContains"} {
 		bv, rv := b.ByValue[k], r.ByValue[k]
 		if bv != nil && rv != nil && !sameValue(bv, rv) {
 			e.onSchema(sp, constraintChanged.on(sp.Side), at(bv, rv, b, r), what(r), k)
@@ -107,6 +106,80 @@ func checkApplicators(e *emitter, sp *diff.SchemaPair) {
 	checkConst(e, sp)
 	checkContentKeyword(e, sp, encodingChanged, b.ContentEncoding, r.ContentEncoding)
 	checkContentKeyword(e, sp, mediaTypeChanged, b.ContentMediaType, r.ContentMediaType)
+}
+
+// checkConditionals compares the if/then/else conditionals of the two sides
+// as units (paired by diff.PairConds): a conditional that appears is one
+// tightening whatever its three keywords, one that goes is one relaxation,
+// and one whose `if` was edited is one change. Changes inside paired
+// branches are the ordinary rules' business.
+func checkConditionals(e *emitter, sp *diff.SchemaPair) {
+	b, r := sp.Base, sp.Rev
+	for _, cp := range sp.Conds {
+		switch {
+		case cp.Base == nil:
+			e.onSchema(sp, constraintAdded.on(sp.Side), at(nil, cp.Rev.If, b, r), what(r), condName(*cp.Rev))
+		case cp.Rev == nil:
+			e.onSchema(sp, constraintRemoved.on(sp.Side), at(cp.Base.If, nil, b, r), what(r), condName(*cp.Base))
+		default:
+			if !sameValue(cp.Base.If, cp.Rev.If) && !typeGuardOnly(cp) {
+				e.onSchema(sp, constraintChanged.on(sp.Side), at(cp.Base.If, cp.Rev.If, b, r), what(r), "if")
+			}
+			presence(e, sp, "then", cp.Base.Then, cp.Rev.Then)
+			presence(e, sp, "else", cp.Base.Else, cp.Rev.Else)
+		}
+	}
+}
+
+func condName(c diff.Cond) string {
+	switch {
+	case c.Then != nil && c.Else != nil:
+		return "if/then/else"
+	case c.Then != nil:
+		return "if/then"
+	}
+	return "if/else"
+}
+
+// typeGuardOnly reports an `if` edit that only adds, drops or changes its
+// own `type` where every value the guard newly sends to the other branch
+// was rejected by both branches anyway: `if: {required: [$ref]}` →
+// `if: {type: object, required: [$ref]}` beside then and else that both
+// require objects (the usual fix for `required` holding vacuously on
+// non-objects) admits exactly the same values before and after.
+func typeGuardOnly(cp *diff.CondPair) bool {
+	bIf, rIf := cp.Base.If, cp.Rev.If
+	if bIf == nil || rIf == nil || bIf.Kind != source.Object || rIf.Kind != source.Object {
+		return false
+	}
+	if len(withoutKey(bIf, "type")) != len(withoutKey(rIf, "type")) {
+		return false
+	}
+	for _, m := range withoutKey(bIf, "type") {
+		if !sameValue(m, rIf.Get(m.Key)) {
+			return false
+		}
+	}
+	guard := diff.TAll
+	for _, t := range []*source.Node{bIf.Get("type"), rIf.Get("type")} {
+		if t != nil {
+			guard &= diff.TypesOf(t)
+		}
+	}
+	// Values outside the guard's types are the only ones whose branch
+	// changes; both branches must reject them on both sides.
+	within := func(s *diff.Schema) bool { return s != nil && s.Admits()&^guard == 0 }
+	return within(cp.Base.ThenS) && within(cp.Base.ElseS) && within(cp.Rev.ThenS) && within(cp.Rev.ElseS)
+}
+
+func withoutKey(n *source.Node, key string) []*source.Node {
+	var out []*source.Node
+	for _, m := range n.Children {
+		if m.Key != key {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // presence reports a keyword that appeared or disappeared.

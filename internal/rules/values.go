@@ -7,37 +7,8 @@ import (
 	"github.com/relay-dev/relay/internal/source"
 )
 
-// sameValue compares two nodes as JSON values, ignoring positions and
-// object key order. Numbers compare by value (1.0 == 1).
-func sameValue(a, b *source.Node) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	if a.Kind != b.Kind || len(a.Children) != len(b.Children) {
-		return false
-	}
-	switch a.Kind {
-	case source.Number:
-		x, _ := a.Float()
-		y, _ := b.Float()
-		return x == y
-	case source.Array:
-		for i := range a.Children {
-			if !sameValue(a.Children[i], b.Children[i]) {
-				return false
-			}
-		}
-		return true
-	case source.Object:
-		for _, c := range a.Children {
-			if !sameValue(c, b.Get(c.Key)) {
-				return false
-			}
-		}
-		return true
-	}
-	return a.Value == b.Value
-}
+// sameValue compares two nodes as JSON values (source.SameValue).
+func sameValue(a, b *source.Node) bool { return source.SameValue(a, b) }
 
 // valueText renders a scalar value for messages (containers as JSON-ish
 // shorthand), truncated so a huge default cannot flood a report.

@@ -252,3 +252,35 @@ func (n *Node) Data(number func(*Node) any) any {
 	}
 	return nil
 }
+
+// SameValue compares two nodes as JSON values, ignoring positions and
+// object key order. Numbers compare by value (1.0 == 1).
+func SameValue(a, b *Node) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	if a.Kind != b.Kind || len(a.Children) != len(b.Children) {
+		return false
+	}
+	switch a.Kind {
+	case Number:
+		x, _ := a.Float()
+		y, _ := b.Float()
+		return x == y
+	case Array:
+		for i := range a.Children {
+			if !SameValue(a.Children[i], b.Children[i]) {
+				return false
+			}
+		}
+		return true
+	case Object:
+		for _, c := range a.Children {
+			if !SameValue(c, b.Get(c.Key)) {
+				return false
+			}
+		}
+		return true
+	}
+	return a.Value == b.Value
+}
