@@ -188,3 +188,38 @@ components:
 	}
 	assert.ElementsMatch(t, []string{"Card→CardPayment", "Bank→BankAccount"}, pairs)
 }
+
+// A 3.1 definition that is itself a $ref with siblings (Parameter: $ref
+// Extensions plus its own keywords) is named after the definition when a
+// $ref reaches it, not after the target of its own $ref: findings on it
+// said 'Extensions gained if/then' for a change to Parameter.
+func TestSiblingRefDefinitionKeepsItsName(t *testing.T) {
+	doc := `openapi: 3.1.0
+info: {title: t, version: "1"}
+paths:
+  /p:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/Parameter"}
+      responses:
+        "204": {description: ok}
+components:
+  schemas:
+    Extensions: {patternProperties: {"^x-": true}}
+    Parameter:
+      $ref: "#/components/schemas/Extensions"
+      type: object
+      properties: {in: {type: string}}
+`
+	res := compare(t, doc, doc)
+	var names []string
+	for _, sp := range res.Schemas {
+		if sp.Base.Node != nil && sp.Base.Node.Get("properties") != nil {
+			names = append(names, sp.Base.RefName)
+		}
+	}
+	require.Contains(t, names, "Parameter")
+	require.NotContains(t, names, "Extensions")
+}

@@ -164,7 +164,10 @@ type Schema struct {
 	ContentEncoding  *source.Node
 
 	building bool
-	facts    *unionFacts // memoised by Values and UnionAdmits
+	// siblingRef marks a RefName taken from the schema's own 3.1 $ref with
+	// siblings, which a $ref to the schema itself replaces.
+	siblingRef bool
+	facts      *unionFacts // memoised by Values and UnionAdmits
 }
 
 // Cond is one conditional: an `if` with the `then` and `else` beside it

@@ -36,8 +36,10 @@ func (c *schemaCache) get(n *source.Node) *Schema {
 	if t := c.doc.Target(n); t != nil && !c.refHasSiblings(n) {
 		s := c.get(t)
 		c.byNode[n] = s
-		if s.RefName == "" {
-			s.RefName = refName(n.Str("$ref"))
+		if s.RefName == "" || s.siblingRef {
+			// A definition that is itself a $ref with siblings was named
+			// after its own $ref target; the $ref to it names it better.
+			s.RefName, s.siblingRef = refName(n.Str("$ref")), false
 		}
 		return s
 	}
@@ -91,7 +93,7 @@ func (c *schemaCache) fill(s *Schema, n *source.Node) {
 	c.fillApplicators(s, n)
 	if t := c.doc.Target(n); t != nil { // 3.1 $ref with siblings: allOf[target, siblings]
 		c.merged.into(s, c.get(t))
-		s.RefName = refName(n.Str("$ref"))
+		s.RefName, s.siblingRef = refName(n.Str("$ref")), true
 	}
 	explicitNull, nullNode := s.Nullable, s.NullNode
 	for _, part := range children(n.Get("allOf")) {
