@@ -153,10 +153,29 @@ type merged struct {
 	firstRank int
 	operation string
 	affects   []string
+	seen      map[string]struct{} // indexes affects once it grows by merging
+}
+
+// addAffects appends the operations of ops that affects lacks, in order.
+// The index is kept, so merging many hits that each reach hundreds of
+// operations stays linear (a fresh set per merge was 4 MB on Stripe).
+func (m *merged) addAffects(ops []string) {
+	if m.seen == nil {
+		m.seen = make(map[string]struct{}, len(m.affects)+len(ops))
+		for _, s := range m.affects {
+			m.seen[s] = struct{}{}
+		}
+	}
+	for _, s := range ops {
+		if _, ok := m.seen[s]; !ok {
+			m.seen[s] = struct{}{}
+			m.affects = append(m.affects, s)
+		}
+	}
 }
 
 func (m *merged) add(f *hit, ops []string, rank map[string]int) {
-	m.affects = union(m.affects, ops)
+	m.addAffects(ops)
 	for _, op := range ops {
 		r, ok := rank[op]
 		if !ok {
@@ -183,18 +202,6 @@ func (m *merged) change() finding.Change {
 func location(n *source.Node) finding.Location {
 	p := n.Pos()
 	return finding.Location{File: p.File, Line: p.Line, Column: p.Col}
-}
-
-func union(a, b []string) []string {
-	seen := make(map[string]bool, len(a)+len(b))
-	var out []string
-	for _, s := range append(append([]string(nil), a...), b...) {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // affects maps each schema pair that has findings to the names of the

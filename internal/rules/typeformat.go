@@ -74,7 +74,7 @@ func sameInRevision(byKey map[string]*merged, keys []string) []*merged {
 			out = append(out, m)
 			continue
 		}
-		prev.affects = union(prev.affects, m.affects)
+		prev.addAffects(m.affects)
 		if m.firstRank < prev.firstRank {
 			prev.first, prev.firstRank, prev.operation = m.first, m.firstRank, m.operation
 		}
