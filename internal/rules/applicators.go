@@ -118,7 +118,9 @@ func checkConditionals(e *emitter, sp *diff.SchemaPair) {
 	for _, cp := range sp.Conds {
 		switch {
 		case cp.Base == nil:
-			e.onSchema(sp, constraintAdded.on(sp.Side), at(nil, cp.Rev.If, b, r), what(r), condName(*cp.Rev))
+			if !restated(*cp.Rev, b.Conds) {
+				e.onSchema(sp, constraintAdded.on(sp.Side), at(nil, cp.Rev.If, b, r), what(r), condName(*cp.Rev))
+			}
 		case cp.Rev == nil:
 			e.onSchema(sp, constraintRemoved.on(sp.Side), at(cp.Base.If, nil, b, r), what(r), condName(*cp.Base))
 		default:
@@ -129,6 +131,38 @@ func checkConditionals(e *emitter, sp *diff.SchemaPair) {
 			presence(e, sp, "else", cp.Base.Else, cp.Rev.Else)
 		}
 	}
+}
+
+// restated reports a new if/then that only spells out what a base
+// conditional's else already required of the same values: base
+// `if type=boolean then A else B`, revision adds `if type=string then B`.
+// Every value the new `if` admits has a required discriminator the base
+// `if` rejects, so the base sent it to its else, which asked for exactly
+// this `then`.
+func restated(c diff.Cond, base []diff.Cond) bool {
+	if c.Else != nil || c.Then == nil {
+		return false
+	}
+	for _, bc := range base {
+		if bc.Else != nil && sameValue(c.Then, bc.Else) && ifExcludes(c.If, bc.If) {
+			return true
+		}
+	}
+	return false
+}
+
+// ifExcludes reports that no value satisfying schema a satisfies schema b:
+// a requires a property whose const differs from the const b asks of it.
+func ifExcludes(a, b *source.Node) bool {
+	for _, req := range children(a.Get("required")) {
+		k := req.Value
+		av := a.Get("properties").Get(k).Get("const")
+		bv := b.Get("properties").Get(k).Get("const")
+		if av != nil && bv != nil && !sameValue(av, bv) {
+			return true
+		}
+	}
+	return false
 }
 
 func condName(c diff.Cond) string {
