@@ -111,7 +111,8 @@ func (o *DiffOptions) registryVersion(ctx context.Context, s sideSpec) (registry
 		return registry.Version{}, err
 	}
 	loc := registryLocation(o.Registry, o.Getenv)
-	store, err := openRegistry(ctx, loc, nil)
+	store, _, err := openGated(ctx, loc, nil, trustOptions{AllowedSigners: o.AllowedSigners, ConfigPath: o.ConfigPath,
+		Getenv: o.Getenv, Warn: o.IO.ErrOut})
 	if err != nil {
 		return registry.Version{}, err
 	}

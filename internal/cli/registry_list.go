@@ -105,14 +105,23 @@ func runShow(ctx context.Context, opts *ShowOptions) error {
 		if err != nil {
 			return err
 		}
+		check, err := approvalCheck(ctx, s, v)
+		if err != nil {
+			return err
+		}
 		switch {
 		case opts.Content:
 			_, err = opts.IO.Out.Write(v.Files[v.Main])
 			return err
 		case opts.Format == "json":
-			return writeJSON(opts.IO.Out, toVersionJSON(v))
+			out := toVersionJSON(v)
+			out.Signature = check
+			return writeJSON(opts.IO.Out, out)
 		}
 		printVersion(opts.IO.Out, v)
+		if check != "" {
+			fmt.Fprintf(opts.IO.Out, "signature: %s\n", check)
+		}
 		return nil
 	})
 }
@@ -226,6 +235,9 @@ type versionJSON struct {
 	CreatedAt time.Time             `json:"createdAt"`
 	DecidedAt *time.Time            `json:"decidedAt,omitempty"`
 	Diff      *registry.DiffSummary `json:"diff,omitempty"`
+	// Signature says whether a live version's approval verifies, when the
+	// registry requires signed approvals (show only).
+	Signature string `json:"signature,omitempty"`
 }
 
 func toVersionJSON(v registry.Version) versionJSON {
