@@ -2,6 +2,7 @@ package pgstore
 
 import (
 	"context"
+	"strings"
 
 	"github.com/relay-dev/relay/internal/registry"
 )
@@ -10,6 +11,10 @@ import (
 // with the row locked, then appends the event and updates the row in the
 // same transaction.
 func (s *Store) Apply(ctx context.Context, c registry.Change) (registry.Version, error) {
+	var err error
+	if c.Actor, err = s.actor(c.Actor, "marks "+registry.Ref(c.Function, c.Version)+" "+string(c.To)); err != nil {
+		return registry.Version{}, err
+	}
 	if err := c.Validate(); err != nil {
 		return registry.Version{}, err
 	}
@@ -63,4 +68,18 @@ func (s *Store) Note(ctx context.Context, function, version, actor string, actio
 		return en.v, err
 	})
 	return err
+}
+
+// actor is who the store records for a write: the database session user
+// when Options.ActorIsDatabaseUser (a given name must be that user), else
+// the given name. what describes the write for the message.
+func (s *Store) actor(given, what string) (string, error) {
+	if s.user == "" {
+		return given, nil
+	}
+	if given != "" && !strings.EqualFold(strings.TrimSpace(given), s.user) {
+		return "", registry.Errorf(registry.ErrInvalid,
+			"the PostgreSQL registry records the database user %s as who %s, so it cannot record %q; connect as that user instead", s.user, what, given)
+	}
+	return s.user, nil
 }
