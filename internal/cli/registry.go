@@ -67,7 +67,8 @@ func openRegistry(ctx context.Context, loc string, clock func() time.Time) (regi
 	case !hasScheme || scheme == "file":
 		return filestore.Open(strings.TrimPrefix(loc, "file://"), filestore.Options{Clock: clock})
 	case isPostgres(scheme):
-		return pgstore.Open(ctx, loc, pgstore.Options{Clock: clock})
+		// The reviewer is the database login, not a name anyone can type.
+		return pgstore.Open(ctx, loc, pgstore.Options{Clock: clock, ActorIsDatabaseUser: true})
 	}
 	return nil, fmt.Errorf("unknown registry URL scheme %q in %s (want a directory, file://PATH or postgres://…)", scheme, redactURL(loc))
 }

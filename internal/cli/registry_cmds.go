@@ -38,6 +38,12 @@ func (o *RegistryOptions) bindRegistry(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&o.AllowedSigners, "allowed-signers", "", "the allowed-signers `FILE` that approvals are verified against; requires signed approvals (default $"+AllowedSignersEnv+", else .relay.yaml's approvals:)")
 }
 
+// onPostgres reports whether the registry is a PostgreSQL database, which
+// records the database user as author and reviewer instead of a name.
+func (o *RegistryOptions) onPostgres() bool {
+	return isPostgres(schemeOf(registryLocation(o.Registry, o.Getenv)))
+}
+
 func (o *RegistryOptions) open(ctx context.Context) (registry.Store, error) {
 	s, pol, err := openGated(ctx, registryLocation(o.Registry, o.Getenv), o.Now,
 		trustOptions{AllowedSigners: o.AllowedSigners, Getenv: o.Getenv, Warn: o.IO.ErrOut})

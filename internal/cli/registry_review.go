@@ -56,7 +56,7 @@ before signatures were required).`,
 			if opts.Function, opts.Version, err = splitRef(args[0], true); err != nil {
 				return err
 			}
-			if opts.Reviewer == "" && opts.SignKey == "" && gitSigningKey() == "" {
+			if opts.Reviewer == "" && opts.SignKey == "" && gitSigningKey() == "" && !opts.onPostgres() {
 				return usageErrorf("approve needs --reviewer NAME, or --sign-key KEY to sign the approval")
 			}
 			if runF != nil {
@@ -114,7 +114,7 @@ func (o *decisionOptions) parse(ref, verb string) error {
 	if o.Function, o.Version, err = splitRef(ref, true); err != nil {
 		return err
 	}
-	if o.Reviewer == "" {
+	if o.Reviewer == "" && !o.onPostgres() {
 		return usageErrorf("%s needs --reviewer NAME", verb)
 	}
 	return nil
@@ -142,7 +142,7 @@ func (o *decisionOptions) record(ctx context.Context, s registry.Store, hook *no
 	if c.Signature != nil {
 		signed = " (signed)"
 	}
-	fmt.Fprintf(o.IO.ErrOut, "%s is %s by %s%s\n", v.Ref(), v.Status, c.Actor, signed)
+	fmt.Fprintf(o.IO.ErrOut, "%s is %s by %s%s\n", v.Ref(), v.Status, v.Reviewer, signed)
 	o.announce(ctx, s, hook, v, c.Action())
 	return nil
 }
@@ -219,7 +219,7 @@ func (o *retireOptions) command(name, short string, run func(context.Context) er
 // retire moves the version to a retired status.
 func (o *retireOptions) retire(ctx context.Context, to registry.Status) error {
 	actor := o.Actor
-	if actor == "" {
+	if actor == "" && !o.onPostgres() {
 		actor = gitUser(o.Getenv)
 	}
 	return o.withStore(ctx, func(ctx context.Context, s registry.Store) error {

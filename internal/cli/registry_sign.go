@@ -24,6 +24,9 @@ func runApprove(ctx context.Context, opts *ApproveOptions) error {
 	}
 	defer cleanup()
 	return opts.withStore(ctx, func(ctx context.Context, s registry.Store) error {
+		if opts.policy == nil && opts.SignKey == "" {
+			key = "" // PostgreSQL: git's signing key is for the file registry
+		}
 		if key == "" {
 			return opts.approveUnsigned(ctx, s, hook)
 		}
@@ -39,7 +42,7 @@ func (o *ApproveOptions) approveUnsigned(ctx context.Context, s registry.Store, 
 		return fmt.Errorf("%s needs a signed approval (%s): pass --sign-key KEY, or set git's user.signingkey with gpg.format ssh",
 			registry.Ref(o.Function, o.Version), p.Why)
 	}
-	if o.Reviewer == "" {
+	if o.Reviewer == "" && o.policy != nil {
 		return usageErrorf("approve needs --reviewer NAME, or --sign-key KEY to sign the approval")
 	}
 	return o.record(ctx, s, hook, registry.Change{Function: o.Function, Version: o.Version, Actor: o.Reviewer,
