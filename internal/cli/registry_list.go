@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -49,8 +50,17 @@ func runVersions(ctx context.Context, opts *VersionsOptions) error {
 		if err != nil {
 			return err
 		}
+		out := versionsJSON(vs)
+		for i := range vs {
+			if out[i].Signature, err = approvalCheck(ctx, s, vs[i]); err != nil {
+				return err
+			}
+			if strings.HasPrefix(out[i].Signature, "not honoured") {
+				vs[i].Reviewer += " (not honoured)" // a copy: List returns fresh values
+			}
+		}
 		if opts.Format == "json" {
-			return writeJSON(opts.IO.Out, versionsJSON(vs))
+			return writeJSON(opts.IO.Out, out)
 		}
 		if len(vs) == 0 {
 			fmt.Fprintf(opts.IO.ErrOut, "%s has no versions in the registry\n", opts.Function)
@@ -236,7 +246,7 @@ type versionJSON struct {
 	DecidedAt *time.Time            `json:"decidedAt,omitempty"`
 	Diff      *registry.DiffSummary `json:"diff,omitempty"`
 	// Signature says whether a live version's approval verifies, when the
-	// registry requires signed approvals (show only).
+	// registry requires signed approvals.
 	Signature string `json:"signature,omitempty"`
 }
 
