@@ -54,6 +54,9 @@ type DiffOptions struct {
 	// Registry is --registry: where registry: bases and --function are
 	// read from ("" = $RELAY_REGISTRY_URL, else .relay/registry).
 	Registry string
+	// AllowedSigners is --allowed-signers: the file registry approvals are
+	// verified against ("" = $RELAY_ALLOWED_SIGNERS, else .relay.yaml).
+	AllowedSigners string
 	// registryBase is a registry version already fetched (publish has the
 	// active version in hand): the base is read from it, not fetched again.
 	registryBase *registry.Version
@@ -75,7 +78,7 @@ type diffFlags struct {
 	formats                                        []string
 	allowRemoteRefs, all                           bool
 	validate                                       string
-	changedSince, registry                         string
+	changedSince, registry, allowedSigners         string
 	maxFiles                                       int
 }
 
@@ -140,6 +143,7 @@ func newCmdDiff(ios *iostreams.IOStreams, runF func(*DiffOptions) error) *cobra.
 	fl.StringVar(&f.base, "base", "", "the base: `SPEC` = PATH, git:REV[:PATH], registry:FUNCTION[@VERSION] or -")
 	fl.StringVar(&f.function, "function", "", "the registry entry `TEAM/NAME` the contract belongs to; without --base its active version is the base")
 	fl.StringVar(&f.registry, "registry", "", "registry `URL`: a directory, file://PATH or postgres://… (default $"+RegistryEnv+", else .relay/registry at the repository root)")
+	fl.StringVar(&f.allowedSigners, "allowed-signers", "", "the allowed-signers `FILE` registry approvals are verified against; requires signed approvals (default $"+AllowedSignersEnv+", else .relay.yaml's approvals:)")
 	fl.StringArrayVar(&f.formats, "format", nil, "report format `F[=PATH]`, repeatable: "+formatList()+" (default text)")
 	fl.StringVar(&f.output, "output", "", "write the one format without =PATH to `PATH` instead of standard output")
 	fl.StringVar(&f.failOn, "fail-on", string(finding.Breaking), "lowest level that exits 20: breaking or warning")
@@ -164,7 +168,7 @@ func newCmdDiff(ios *iostreams.IOStreams, runF func(*DiffOptions) error) *cobra.
 func (f *diffFlags) options(ios *iostreams.IOStreams, args []string) (*DiffOptions, error) {
 	opts := &DiffOptions{IO: ios, Function: f.function, AllowRemoteRefs: f.allowRemoteRefs,
 		ConfigPath: f.config, WriteBaseline: f.writeBaseline, Match: f.match,
-		All: f.all, ChangedSince: f.changedSince, Registry: f.registry, MaxFiles: f.maxFiles}
+		All: f.all, ChangedSince: f.changedSince, Registry: f.registry, AllowedSigners: f.allowedSigners, MaxFiles: f.maxFiles}
 	var err error
 	if f.maxFiles < 1 {
 		return nil, usageErrorf("--max-files must be at least 1, not %d", f.maxFiles)

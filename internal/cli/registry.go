@@ -67,7 +67,8 @@ func openRegistry(ctx context.Context, loc string, clock func() time.Time) (regi
 	case !hasScheme || scheme == "file":
 		return filestore.Open(strings.TrimPrefix(loc, "file://"), filestore.Options{Clock: clock})
 	case isPostgres(scheme):
-		return pgstore.Open(ctx, loc, pgstore.Options{Clock: clock})
+		// The reviewer is the database login, not a name anyone can type.
+		return pgstore.Open(ctx, loc, pgstore.Options{Clock: clock, ActorIsDatabaseUser: true})
 	}
 	return nil, fmt.Errorf("unknown registry URL scheme %q in %s (want a directory, file://PATH or postgres://…)", scheme, redactURL(loc))
 }
@@ -111,7 +112,8 @@ func (o *DiffOptions) registryVersion(ctx context.Context, s sideSpec) (registry
 		return registry.Version{}, err
 	}
 	loc := registryLocation(o.Registry, o.Getenv)
-	store, err := openRegistry(ctx, loc, nil)
+	store, _, err := openGated(ctx, loc, nil, trustOptions{AllowedSigners: o.AllowedSigners, ConfigPath: o.ConfigPath,
+		Getenv: o.Getenv, Warn: o.IO.ErrOut})
 	if err != nil {
 		return registry.Version{}, err
 	}

@@ -25,15 +25,30 @@ type RegistryOptions struct {
 	Getenv func(string) string
 	// Now is the clock for timestamps; nil means the wall clock.
 	Now func() time.Time
+	// AllowedSigners is --allowed-signers; "" means $RELAY_ALLOWED_SIGNERS,
+	// else .relay.yaml's approvals: section.
+	AllowedSigners string
+	// policy is the approval policy open found; nil for PostgreSQL.
+	policy *approvalPolicy
 }
 
 // bindRegistry adds the --registry flag every registry command takes.
 func (o *RegistryOptions) bindRegistry(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&o.Registry, "registry", "", "registry `URL`: a directory, file://PATH or postgres://… (default $"+RegistryEnv+", else .relay/registry at the repository root)")
+	cmd.Flags().StringVar(&o.AllowedSigners, "allowed-signers", "", "the allowed-signers `FILE` that approvals are verified against; requires signed approvals (default $"+AllowedSignersEnv+", else .relay.yaml's approvals:)")
+}
+
+// onPostgres reports whether the registry is a PostgreSQL database, which
+// records the database user as author and reviewer instead of a name.
+func (o *RegistryOptions) onPostgres() bool {
+	return isPostgres(schemeOf(registryLocation(o.Registry, o.Getenv)))
 }
 
 func (o *RegistryOptions) open(ctx context.Context) (registry.Store, error) {
-	return openRegistry(ctx, registryLocation(o.Registry, o.Getenv), o.Now)
+	s, pol, err := openGated(ctx, registryLocation(o.Registry, o.Getenv), o.Now,
+		trustOptions{AllowedSigners: o.AllowedSigners, Getenv: o.Getenv, Warn: o.IO.ErrOut})
+	o.policy = pol
+	return s, err
 }
 
 // withStore opens the registry, runs fn and closes it.

@@ -134,3 +134,27 @@ func TestRegistryCommandUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestPostgresNeedsNoReviewerName: a PostgreSQL registry records the
+// database login as the reviewer, so approve and reject need no
+// --reviewer there (the file store still insists on one or a key).
+func TestPostgresNeedsNoReviewerName(t *testing.T) {
+	const pg = "postgres://bob@127.0.0.1:1/registry"
+	var ap *ApproveOptions
+	code, errOut := parseCommand(t, func(ios *iostreams.IOStreams) *cobra.Command { return newCmdApprove(ios, capture(&ap)) },
+		"approve", "t/f@1.2.0", "--registry", pg)
+	if code != 0 || ap.Reviewer != "" {
+		t.Errorf("approve on PostgreSQL without --reviewer: exit %d, %q", code, errOut)
+	}
+	var rj *RejectOptions
+	code, errOut = parseCommand(t, func(ios *iostreams.IOStreams) *cobra.Command { return newCmdReject(ios, capture(&rj)) },
+		"reject", "t/f@1.2.0", "--reason", "no", "--registry", pg)
+	if code != 0 || rj.Reviewer != "" {
+		t.Errorf("reject on PostgreSQL without --reviewer: exit %d, %q", code, errOut)
+	}
+	code, errOut = parseCommand(t, func(ios *iostreams.IOStreams) *cobra.Command { return newCmdReject(ios, capture(&rj)) },
+		"reject", "t/f@1.2.0", "--reason", "no", "--registry", "/r")
+	if code != exitUsage || !strings.Contains(errOut, "reject needs --reviewer NAME") {
+		t.Errorf("reject on a file store without --reviewer: exit %d, %q", code, errOut)
+	}
+}

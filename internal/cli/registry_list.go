@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -49,8 +50,17 @@ func runVersions(ctx context.Context, opts *VersionsOptions) error {
 		if err != nil {
 			return err
 		}
+		out := versionsJSON(vs)
+		for i := range vs {
+			if out[i].Signature, err = approvalCheck(ctx, s, vs[i]); err != nil {
+				return err
+			}
+			if strings.HasPrefix(out[i].Signature, "not honoured") {
+				vs[i].Reviewer += " (not honoured)" // a copy: List returns fresh values
+			}
+		}
 		if opts.Format == "json" {
-			return writeJSON(opts.IO.Out, versionsJSON(vs))
+			return writeJSON(opts.IO.Out, out)
 		}
 		if len(vs) == 0 {
 			fmt.Fprintf(opts.IO.ErrOut, "%s has no versions in the registry\n", opts.Function)
@@ -105,14 +115,23 @@ func runShow(ctx context.Context, opts *ShowOptions) error {
 		if err != nil {
 			return err
 		}
+		check, err := approvalCheck(ctx, s, v)
+		if err != nil {
+			return err
+		}
 		switch {
 		case opts.Content:
 			_, err = opts.IO.Out.Write(v.Files[v.Main])
 			return err
 		case opts.Format == "json":
-			return writeJSON(opts.IO.Out, toVersionJSON(v))
+			out := toVersionJSON(v)
+			out.Signature = check
+			return writeJSON(opts.IO.Out, out)
 		}
 		printVersion(opts.IO.Out, v)
+		if check != "" {
+			fmt.Fprintf(opts.IO.Out, "signature: %s\n", check)
+		}
 		return nil
 	})
 }
@@ -162,7 +181,7 @@ func newCmdAudit(ios *iostreams.IOStreams, runF func(*AuditOptions) error) *cobr
 	fl.BoolVar(&opts.Verify, "verify", false, "recompute the hash chain; exit 1 naming the first broken event")
 	fl.StringVar(&opts.Filter.Function, "function", "", "only this function's events")
 	fl.StringVar(&opts.Filter.Actor, "actor", "", "only this actor's events")
-	fl.StringVar(&action, "action", "", "only this action (publish, approve, reject, deprecate, withdraw, notify-failed)")
+	fl.StringVar(&action, "action", "", "only this action (publish, approve, reject, deprecate, withdraw, sign, notify-failed)")
 	fl.StringVar(&since, "since", "", "only events on or after this date (YYYY-MM-DD)")
 	fl.StringVar(&opts.Format, "format", "text", "text or json")
 	return cmd
@@ -226,6 +245,9 @@ type versionJSON struct {
 	CreatedAt time.Time             `json:"createdAt"`
 	DecidedAt *time.Time            `json:"decidedAt,omitempty"`
 	Diff      *registry.DiffSummary `json:"diff,omitempty"`
+	// Signature says whether a live version's approval verifies, when the
+	// registry requires signed approvals.
+	Signature string `json:"signature,omitempty"`
 }
 
 func toVersionJSON(v registry.Version) versionJSON {

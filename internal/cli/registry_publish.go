@@ -139,8 +139,8 @@ func (o *PublishOptions) request(rev *check.Loaded) (registry.PublishRequest, er
 	}
 	req := registry.PublishRequest{Function: o.Function, Kind: string(rev.Doc.Kind), Main: main, Files: files,
 		Author: o.Author}
-	if req.Author == "" {
-		req.Author = gitUser(o.Getenv)
+	if req.Author == "" && !o.onPostgres() {
+		req.Author = gitUser(o.Getenv) // PostgreSQL records the database user
 	}
 	return req, nil
 }

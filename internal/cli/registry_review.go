@@ -9,6 +9,7 @@ import (
 
 	"github.com/relay-dev/relay/internal/iostreams"
 	"github.com/relay-dev/relay/internal/registry"
+	"github.com/relay-dev/relay/internal/registry/notify"
 )
 
 // decisionOptions is what approve and reject share: a reviewer's verdict
@@ -25,6 +26,11 @@ type decisionOptions struct {
 type ApproveOptions struct {
 	decisionOptions
 	AllowSelf bool
+	// SignKey is --sign-key; "" means git's user.signingkey when
+	// gpg.format is ssh, else an unsigned approval.
+	SignKey string
+	// principals are those the allowed-signers file lists for the key.
+	principals []string
 }
 
 // RejectOptions holds `relay contract reject`'s inputs.
@@ -36,12 +42,22 @@ func newCmdApprove(ios *iostreams.IOStreams, runF func(*ApproveOptions) error) *
 	opts := &ApproveOptions{}
 	opts.IO = ios
 	cmd := &cobra.Command{
-		Use:   "approve FUNCTION@VERSION --reviewer NAME",
+		Use:   "approve FUNCTION@VERSION (--sign-key KEY | --reviewer NAME)",
 		Short: "Approve a pending version: it becomes the active published version",
-		Args:  cobra.ExactArgs(1),
+		Long: `Approve a pending version. In a file registry, an approval is signed with the
+reviewer's SSH key (--sign-key, or git's user.signingkey when gpg.format is ssh)
+and the reviewer is the principal the allowed-signers file lists for that key;
+--reviewer, when given, must agree with it. Approving an already approved
+version with a key adds a signature to its approval (for approvals recorded
+before signatures were required).`,
+		Args: cobra.ExactArgs(1),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			if err := opts.parse(args[0], "approve"); err != nil {
+			var err error
+			if opts.Function, opts.Version, err = splitRef(args[0], true); err != nil {
 				return err
+			}
+			if opts.Reviewer == "" && opts.SignKey == "" && gitSigningKey() == "" && !opts.onPostgres() {
+				return usageErrorf("approve needs --reviewer NAME, or --sign-key KEY to sign the approval")
 			}
 			if runF != nil {
 				return runF(opts)
@@ -50,13 +66,9 @@ func newCmdApprove(ios *iostreams.IOStreams, runF func(*ApproveOptions) error) *
 		}),
 	}
 	opts.bind(cmd)
-	cmd.Flags().BoolVar(&opts.AllowSelf, "allow-self-approval", false, "let the version's author approve it")
+	cmd.Flags().BoolVar(&opts.AllowSelf, "allow-self-approval", false, "let the version's author approve it (unsigned approvals only)")
+	cmd.Flags().StringVar(&opts.SignKey, "sign-key", "", "sign the approval with this SSH `KEY` (a private key, or a public key held by ssh-agent)")
 	return cmd
-}
-
-func runApprove(ctx context.Context, opts *ApproveOptions) error {
-	return opts.decide(ctx, registry.Change{Function: opts.Function, Version: opts.Version, Actor: opts.Reviewer,
-		Reason: opts.Reason, To: registry.Approved, AllowSelf: opts.AllowSelf})
 }
 
 func newCmdReject(ios *iostreams.IOStreams, runF func(*RejectOptions) error) *cobra.Command {
@@ -102,7 +114,7 @@ func (o *decisionOptions) parse(ref, verb string) error {
 	if o.Function, o.Version, err = splitRef(ref, true); err != nil {
 		return err
 	}
-	if o.Reviewer == "" {
+	if o.Reviewer == "" && !o.onPostgres() {
 		return usageErrorf("%s needs --reviewer NAME", verb)
 	}
 	return nil
@@ -116,14 +128,23 @@ func (o *decisionOptions) decide(ctx context.Context, c registry.Change) error {
 		return err
 	}
 	return o.withStore(ctx, func(ctx context.Context, s registry.Store) error {
-		v, err := s.Apply(ctx, c)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(o.IO.ErrOut, "%s is %s by %s\n", v.Ref(), v.Status, c.Actor)
-		o.announce(ctx, s, hook, v, c.Action())
-		return nil
+		return o.record(ctx, s, hook, c)
 	})
+}
+
+// record applies the change and announces it.
+func (o *decisionOptions) record(ctx context.Context, s registry.Store, hook *notify.Webhook, c registry.Change) error {
+	v, err := s.Apply(ctx, c)
+	if err != nil {
+		return err
+	}
+	signed := ""
+	if c.Signature != nil {
+		signed = " (signed)"
+	}
+	fmt.Fprintf(o.IO.ErrOut, "%s is %s by %s%s\n", v.Ref(), v.Status, v.Reviewer, signed)
+	o.announce(ctx, s, hook, v, c.Action())
+	return nil
 }
 
 // retireOptions is what deprecate and withdraw share.
@@ -198,7 +219,7 @@ func (o *retireOptions) command(name, short string, run func(context.Context) er
 // retire moves the version to a retired status.
 func (o *retireOptions) retire(ctx context.Context, to registry.Status) error {
 	actor := o.Actor
-	if actor == "" {
+	if actor == "" && !o.onPostgres() {
 		actor = gitUser(o.Getenv)
 	}
 	return o.withStore(ctx, func(ctx context.Context, s registry.Store) error {

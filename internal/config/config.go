@@ -1,6 +1,6 @@
 // Package config reads .relay.yaml — the contract manifest, ignores,
-// severity overrides, the fail threshold and notification settings
-// (contracts/config.schema.json) — into plain data. It checks the file's
+// severity overrides, the fail threshold, notification settings and the
+// approval-signing policy (contracts/config.schema.json) — into plain data. It checks the file's
 // shape and keeps positions, so a bad entry is reported at its file:line,
 // but it knows nothing of the rule catalog: the compare pipeline (package
 // check) resolves rule IDs and applies the policy, so a command that only
@@ -41,6 +41,8 @@ type Config struct {
 	BetaLevel finding.Level
 	// MinDeprecationDays is deprecation.min-days; 0 when not set.
 	MinDeprecationDays int
+	// Approvals is the approvals: section; nil when not set.
+	Approvals *Approvals
 }
 
 // Ignore is one entry of the ignore list.
@@ -119,8 +121,10 @@ func parse(f *source.File) (*Config, error) {
 			c.Notify, err = parseNotify(m)
 		case "deprecation":
 			c.MinDeprecationDays, err = parseDeprecation(m)
+		case "approvals":
+			c.Approvals, err = parseApprovals(m)
 		default:
-			err = source.Errorf(m.Pos(), "unknown key %q (want contracts, ignore, severity, fail-on, stability, deprecation or notify)", source.Truncate(m.Key, 80))
+			err = source.Errorf(m.Pos(), "unknown key %q (want contracts, ignore, severity, fail-on, stability, deprecation, notify or approvals)", source.Truncate(m.Key, 80))
 		}
 		if err != nil {
 			return nil, err

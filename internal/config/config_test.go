@@ -28,7 +28,11 @@ func TestParseErrors(t *testing.T) {
 		"ignore:\n  - rule: operation-removed\n":      ".relay.yaml:2:5: ignore entry for operation-removed needs a reason",
 		"severity:\n  operation-removed: fatal\n":     ".relay.yaml:2:22: severity of operation-removed must be breaking, warning, non-breaking or info",
 		"fail-on: info\n":                             `.relay.yaml:1:10: fail-on must be breaking or warning, not "info"`,
-		"colour: red\n":                               `.relay.yaml:1:1: unknown key "colour" (want contracts, ignore, severity, fail-on, stability, deprecation or notify)`,
+		"colour: red\n":                               `.relay.yaml:1:1: unknown key "colour" (want contracts, ignore, severity, fail-on, stability, deprecation, notify or approvals)`,
+		"approvals: true\n":                           ".relay.yaml:1:12: approvals must be a mapping like {require-signature: true, allowed-signers: .relay/allowed_signers}",
+		"approvals: {require-signature: \"no\"}\n":    ".relay.yaml:1:32: approvals.require-signature must be true or false",
+		"approvals: {allowed-signers: 3}\n":           ".relay.yaml:1:30: approvals.allowed-signers must be a file path",
+		"approvals: {reviewers: x}\n":                 `.relay.yaml:1:13: unknown approvals key "reviewers" (want require-signature, allowed-signers)`,
 		"stability: {beta: lenient}\n":                ".relay.yaml:1:19: stability.beta must be breaking, warning, non-breaking or info",
 		"stability: {alpha: info}\n":                  `.relay.yaml:1:13: unknown stability key "alpha" (want beta; draft and alpha changes are always info)`,
 		"deprecation: {min-days: \"90\"}\n":           ".relay.yaml:1:25: deprecation.min-days must be a whole number of days between 0 and 36500",
@@ -83,4 +87,15 @@ func TestRuleIDsAreNotCheckedHere(t *testing.T) {
 	assert.Equal(t, "x-y", cfg.Ignores[0].Rule)
 	assert.Equal(t, "no-such-rule", cfg.Severity[0].Rule)
 	assert.Equal(t, "https://x/y", cfg.Notify.Webhook)
+}
+
+func TestApprovals(t *testing.T) {
+	cfg, err := parseText(t, "approvals: {require-signature: false, allowed-signers: keys/signers}\n")
+	require.NoError(t, err)
+	require.NotNil(t, cfg.Approvals.RequireSignature)
+	assert.False(t, *cfg.Approvals.RequireSignature)
+	assert.Equal(t, "keys/signers", cfg.Approvals.AllowedSigners)
+	cfg, err = parseText(t, "approvals: {}\n")
+	require.NoError(t, err)
+	assert.Nil(t, cfg.Approvals.RequireSignature, "unset is neither true nor false")
 }

@@ -40,6 +40,9 @@ type Event struct {
 	Version  string    `json:"version"`
 	Detail   string    `json:"detail"`
 	PrevHash string    `json:"prevHash"`
+	// Signature signs an approval or rejection; nil for every other event
+	// and for decisions recorded without one.
+	Signature *Signature `json:"signature,omitempty"`
 	// Hash is HashEvent of the event.
 	Hash string `json:"hash"`
 }
@@ -61,9 +64,20 @@ type unhashed struct {
 	PrevHash string `json:"prevHash"`
 }
 
+// unhashedSigned is the canonical form of a signed event: unhashed with
+// the signature appended, so that events without one keep the hash they
+// always had and a signature cannot be added, swapped or removed without
+// breaking the chain.
+type unhashedSigned struct {
+	unhashed
+	SignedAt string `json:"signedAt"`
+	Armored  string `json:"signature"`
+}
+
 // HashEvent returns the hex sha256 of the event's canonical JSON: the
 // fields above in that order, the time in UTC as RFC 3339 with nanoseconds
-// (trailing zeros dropped), no HTML escaping, no insignificant space.
+// (trailing zeros dropped), no HTML escaping, no insignificant space; for
+// a signed event, the signature's time and text follow.
 func HashEvent(e Event) string {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -72,7 +86,11 @@ func HashEvent(e Event) string {
 		Seq: e.Seq, Time: e.Time.UTC().Format(time.RFC3339Nano), Actor: e.Actor, Action: e.Action,
 		Function: e.Function, Version: e.Version, Detail: e.Detail, PrevHash: e.PrevHash,
 	}
-	_ = enc.Encode(u) // strings and ints only: cannot fail
+	if s := e.Signature; s != nil {
+		_ = enc.Encode(unhashedSigned{unhashed: u, SignedAt: s.SignedAt.UTC().Format(time.RFC3339Nano), Armored: s.Armored})
+	} else {
+		_ = enc.Encode(u) // strings and ints only: cannot fail
+	}
 	sum := sha256.Sum256(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 	return hex.EncodeToString(sum[:])
 }

@@ -29,6 +29,9 @@ type Change struct {
 	To Status
 	// AllowSelf lets the version's author approve it.
 	AllowSelf bool
+	// Signature, when set, is Actor's signature of the decision (see
+	// ApprovalPayload); it is recorded with the event.
+	Signature *Signature
 }
 
 // Validate checks the request before any storage is touched.
@@ -69,7 +72,8 @@ func (c Change) Action() Action { return actionFor[c.To] }
 
 // Event is the audit event that records the change at t.
 func (c Change) Event(t time.Time) Event {
-	return Event{Time: t, Actor: c.Actor, Action: c.Action(), Function: c.Function, Version: c.Version, Detail: c.Reason}
+	return Event{Time: t, Actor: c.Actor, Action: c.Action(), Function: c.Function, Version: c.Version, Detail: c.Reason,
+		Signature: c.Signature}
 }
 
 // sameActor compares names as people type them: "Alice " is alice.

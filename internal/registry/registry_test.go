@@ -147,3 +147,63 @@ func TestClockStamp(t *testing.T) {
 		t.Errorf("Stamp = %s", got)
 	}
 }
+
+// TestHashEventSigned pins the signed form: the unsigned fields, then the
+// signature's time and text, so adding, editing or dropping a signature
+// breaks the chain while unsigned events keep their old hashes.
+func TestHashEventSigned(t *testing.T) {
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	e := registry.Event{Seq: 1, Time: at, Actor: "alice@example.com", Action: registry.ActionApprove, Function: "t/f",
+		Version: "1.0.0", PrevHash: registry.GenesisHash, Signature: &registry.Signature{SignedAt: at, Armored: "SIG"}}
+	want := registry.FileSHA256([]byte(`{"seq":1,"time":"2026-01-02T03:04:05Z","actor":"alice@example.com","action":"approve",` +
+		`"function":"t/f","version":"1.0.0","detail":"","prevHash":"` + registry.GenesisHash + `",` +
+		`"signedAt":"2026-01-02T03:04:05Z","signature":"SIG"}`))
+	if got := registry.HashEvent(e); got != want {
+		t.Errorf("HashEvent = %s, want %s", got, want)
+	}
+	chained := registry.Chain(nil, e)
+	for name, edit := range map[string]func(*registry.Event){
+		"signature dropped":  func(e *registry.Event) { e.Signature = nil },
+		"signature replaced": func(e *registry.Event) { e.Signature = &registry.Signature{SignedAt: at, Armored: "OTHER"} },
+		"signed time moved": func(e *registry.Event) {
+			e.Signature = &registry.Signature{SignedAt: at.Add(time.Second), Armored: "SIG"}
+		},
+	} {
+		forged := chained
+		edit(&forged)
+		if err := registry.CheckLink(nil, forged, 1); !errors.Is(err, registry.ErrTampered) {
+			t.Errorf("%s: CheckLink = %v, want ErrTampered", name, err)
+		}
+	}
+}
+
+func TestApprovalPayload(t *testing.T) {
+	at := time.Date(2026, 1, 2, 3, 4, 5, 6000, time.FixedZone("x", 3600))
+	got := string(registry.ApprovalPayload("my-team/pay", "2.0.0", "abc", registry.ActionApprove, "alice@example.com", at))
+	want := "relay-approval/v1\nfunction my-team/pay\nversion 2.0.0\nsha256 abc\ndecision approve\n" +
+		"reviewer alice@example.com\ntime 2026-01-02T02:04:05.000006Z\n"
+	if got != want {
+		t.Errorf("ApprovalPayload =\n%s\nwant\n%s", got, want)
+	}
+	if ns := registry.SignatureNamespace("my-team/pay"); ns != "relay-approval@my-team" {
+		t.Errorf("SignatureNamespace = %q", ns)
+	}
+}
+
+// TestSignNote: a sign note round-trips, is the one new note Note accepts,
+// and anything else in a sign event's detail is not a signature.
+func TestSignNote(t *testing.T) {
+	s := registry.Signature{SignedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Armored: "SIG"}
+	got, ok := registry.ParseSignNote(registry.SignNote(s))
+	if !ok || !got.SignedAt.Equal(s.SignedAt) || got.Armored != "SIG" {
+		t.Errorf("ParseSignNote(SignNote) = %+v, %v", got, ok)
+	}
+	for _, bad := range []string{"", "SIG", `{"armored":"SIG"}`, `{"signedAt":"2026-01-02T03:04:05Z"}`} {
+		if _, ok := registry.ParseSignNote(bad); ok {
+			t.Errorf("ParseSignNote(%q) accepted it", bad)
+		}
+	}
+	if err := registry.CheckNote("t/f", "1.0.0", registry.ActionSign); err != nil {
+		t.Errorf("CheckNote(sign) = %v", err)
+	}
+}

@@ -2,6 +2,7 @@ package pgstore
 
 import (
 	"context"
+	"strings"
 
 	"github.com/relay-dev/relay/internal/registry"
 )
@@ -10,8 +11,18 @@ import (
 // with the row locked, then appends the event and updates the row in the
 // same transaction.
 func (s *Store) Apply(ctx context.Context, c registry.Change) (registry.Version, error) {
+	var err error
+	if c.Actor, err = s.actor(c.Actor, "marks "+registry.Ref(c.Function, c.Version)+" "+string(c.To)); err != nil {
+		return registry.Version{}, err
+	}
 	if err := c.Validate(); err != nil {
 		return registry.Version{}, err
+	}
+	if c.Signature != nil {
+		// The event table has no column for it: recording the event without
+		// it would break its hash, and dropping it silently would mislead.
+		return registry.Version{}, registry.Errorf(registry.ErrInvalid,
+			"%s: the PostgreSQL registry keeps no approval signatures; approve without --sign-key", registry.Ref(c.Function, c.Version))
 	}
 	return s.write(ctx, c.Function, c.Version, func(sess *session) (registry.Version, error) {
 		en := sess.h.versions[c.Version]
@@ -57,4 +68,18 @@ func (s *Store) Note(ctx context.Context, function, version, actor string, actio
 		return en.v, err
 	})
 	return err
+}
+
+// actor is who the store records for a write: the database session user
+// when Options.ActorIsDatabaseUser (a given name must be that user), else
+// the given name. what describes the write for the message.
+func (s *Store) actor(given, what string) (string, error) {
+	if s.user == "" {
+		return given, nil
+	}
+	if given != "" && !strings.EqualFold(strings.TrimSpace(given), s.user) {
+		return "", registry.Errorf(registry.ErrInvalid,
+			"the PostgreSQL registry records the database user %s as who %s, so it cannot record %q; connect as that user instead", s.user, what, given)
+	}
+	return s.user, nil
 }

@@ -100,6 +100,10 @@ type Options struct {
 	// writer stuck mid-transaction would otherwise block every other
 	// writer, CI jobs included, until PostgreSQL ends its session.
 	LockTimeout time.Duration
+	// ActorIsDatabaseUser records the database session user as the author
+	// of a publish and the actor of a status change, and refuses a request
+	// naming anyone else: a name is free text, a database login is not.
+	ActorIsDatabaseUser bool
 }
 
 // Store is the PostgreSQL-backed registry.Store.
@@ -114,6 +118,8 @@ type Store struct {
 	pool        *pgxpool.Pool
 	clock       registry.Clock
 	lockTimeout time.Duration
+	// user is the session user when Options.ActorIsDatabaseUser, else "".
+	user string
 }
 
 var _ registry.Store = (*Store)(nil)
@@ -138,6 +144,11 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("cannot connect to the registry database: %w", err)
 	}
 	err = checkSchema(ctx, conn.Conn())
+	var user string
+	if err == nil && opts.ActorIsDatabaseUser {
+		// Every connection of the pool logs in with the URL's user.
+		err = conn.QueryRow(ctx, "SELECT session_user").Scan(&user)
+	}
 	conn.Release()
 	if err != nil {
 		pool.Close()
@@ -146,7 +157,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	if opts.LockTimeout <= 0 {
 		opts.LockTimeout = 30 * time.Second
 	}
-	return &Store{pool: pool, clock: opts.Clock, lockTimeout: opts.LockTimeout}, nil
+	return &Store{pool: pool, clock: opts.Clock, lockTimeout: opts.LockTimeout, user: user}, nil
 }
 
 // Close closes the pool, waiting for connections in use to be returned.

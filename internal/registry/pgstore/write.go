@@ -85,6 +85,10 @@ func (sess *session) appendEvent(ctx context.Context, e registry.Event) (registr
 
 // Publish stores a new pending version and its publish event.
 func (s *Store) Publish(ctx context.Context, req registry.PublishRequest) (registry.Version, error) {
+	var err error
+	if req.Author, err = s.actor(req.Author, "publishes "+registry.Ref(req.Function, req.Version)); err != nil {
+		return registry.Version{}, err
+	}
 	v, diff, err := newVersion(req)
 	if err != nil {
 		return registry.Version{}, err
