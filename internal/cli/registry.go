@@ -19,6 +19,7 @@ import (
 	"github.com/relay-dev/relay/internal/registry"
 	"github.com/relay-dev/relay/internal/registry/filestore"
 	"github.com/relay-dev/relay/internal/registry/pgstore"
+	"github.com/relay-dev/relay/internal/source"
 )
 
 // RegistryEnv names the registry when --registry is not given.
@@ -60,38 +61,36 @@ func repoRoot() string {
 }
 
 // openRegistry opens the store at loc: a directory or file://PATH is a
-// file store, postgres:// or postgresql:// a PostgreSQL database.
+// file store; a postgres:// or postgresql:// URL, or libpq's keyword/value
+// form (host=… dbname=…), a PostgreSQL database. A URL is parsed with
+// net/url and handed to the driver re-encoded, so that a raw @ in the
+// password cannot be read as part of the host.
 func openRegistry(ctx context.Context, loc string, clock func() time.Time) (registry.Store, error) {
-	scheme, _, hasScheme := strings.Cut(loc, "://")
-	switch {
-	case !hasScheme || scheme == "file":
-		return filestore.Open(strings.TrimPrefix(loc, "file://"), filestore.Options{Clock: clock})
-	case isPostgres(scheme):
+	if isKeywordValueDSN(loc) {
 		return pgstore.Open(ctx, loc, pgstore.Options{Clock: clock})
 	}
-	return nil, fmt.Errorf("unknown registry URL scheme %q in %s (want a directory, file://PATH or postgres://…)", scheme, redactURL(loc))
+	scheme, _, hasScheme := strings.Cut(loc, "://")
+	if !hasScheme || scheme == "file" {
+		return filestore.Open(strings.TrimPrefix(loc, "file://"), filestore.Options{Clock: clock})
+	}
+	u, err := parseRegistryURL(loc)
+	if err != nil {
+		return nil, err
+	}
+	if !isPostgres(u.Scheme) {
+		return nil, fmt.Errorf("unknown registry URL scheme %q in %s (want a directory, file://PATH, postgres://… or host=… dbname=…)",
+			source.Truncate(u.Scheme, 40), redactedURL(u))
+	}
+	if err := checkRegistryQuery(u); err != nil {
+		return nil, err
+	}
+	return pgstore.Open(ctx, u.String(), pgstore.Options{Clock: clock})
 }
 
 // isPostgres reports whether a URL scheme names the PostgreSQL backend;
 // both spellings are libpq's.
 func isPostgres(scheme string) bool {
 	return scheme == "postgres" || scheme == "postgresql"
-}
-
-// redactURL hides a password in a database URL before it reaches a message.
-func redactURL(u string) string {
-	scheme, rest, ok := strings.Cut(u, "://")
-	if !ok {
-		return u
-	}
-	creds, host, ok := strings.Cut(rest, "@")
-	if !ok {
-		return u
-	}
-	if user, _, hasPass := strings.Cut(creds, ":"); hasPass {
-		return scheme + "://" + user + ":***@" + host
-	}
-	return u
 }
 
 // registryRef reads FUNCTION[@VERSION] from a registry: spec.

@@ -80,7 +80,8 @@ package pgstore
 
 import (
 	"context"
-	"fmt"
+	"errors"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -123,19 +124,23 @@ var _ registry.Store = (*Store)(nil)
 func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
-		return nil, fmt.Errorf("the registry URL is not a valid PostgreSQL connection string: %w", err)
+		// pgx's message repeats the string with its best guess at the
+		// password masked; a string it cannot parse is exactly where that
+		// guess fails, so none of it is shown.
+		return nil, errors.New("the registry URL is not a valid PostgreSQL connection string (check its quoting, " +
+			"port and parameters); it is not shown because it may hold a password")
 	}
 	if opts.MaxConns > 0 {
 		cfg.MaxConns = opts.MaxConns
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("cannot connect to the registry database: %w", err)
+		return nil, connectError(err, cfg.ConnConfig.Password)
 	}
 	conn, err := pool.Acquire(ctx)
 	if err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("cannot connect to the registry database: %w", err)
+		return nil, connectError(err, cfg.ConnConfig.Password)
 	}
 	err = checkSchema(ctx, conn.Conn())
 	conn.Release()
@@ -147,6 +152,17 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		opts.LockTimeout = 30 * time.Second
 	}
 	return &Store{pool: pool, clock: opts.Clock, lockTimeout: opts.LockTimeout}, nil
+}
+
+// connectError words a failed connection. The driver's message names the
+// user, database and host, never the password, but a password it misread
+// (as part of the host, say) would show: it is masked wherever it appears.
+func connectError(err error, password string) error {
+	msg := err.Error()
+	if password != "" {
+		msg = strings.ReplaceAll(msg, password, "xxxxx")
+	}
+	return errors.New("cannot connect to the registry database: " + msg)
 }
 
 // Close closes the pool, waiting for connections in use to be returned.
