@@ -84,3 +84,15 @@ func TestRuleIDsAreNotCheckedHere(t *testing.T) {
 	assert.Equal(t, "no-such-rule", cfg.Severity[0].Rule)
 	assert.Equal(t, "https://x/y", cfg.Notify.Webhook)
 }
+
+// TestNotifyAllowLinkLocal: the opt-in is a boolean, off by default.
+func TestNotifyAllowLinkLocal(t *testing.T) {
+	cfg, err := parseText(t, "notify: {webhook: https://x/y}\n")
+	require.NoError(t, err)
+	assert.False(t, cfg.Notify.AllowLinkLocal)
+	cfg, err = parseText(t, "notify: {webhook: http://169.254.169.254/x, allow-link-local: true}\n")
+	require.NoError(t, err)
+	assert.True(t, cfg.Notify.AllowLinkLocal)
+	_, err = parseText(t, "notify: {webhook: https://x/y, allow-link-local: 'yes'}\n")
+	assert.ErrorContains(t, err, "notify allow-link-local must be true or false")
+}

@@ -181,7 +181,10 @@ func (w *Webhook) post(ctx context.Context, body []byte, ctype string) (retry bo
 	attempt, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	code, status, err := w.Post(attempt, w.URL, ctype, body)
+	var final *finalError
 	switch {
+	case errors.As(err, &final):
+		return false, w.scrub(final.err)
 	case err != nil:
 		return ctx.Err() == nil, w.scrub(err)
 	case code >= 200 && code < 300:
@@ -191,6 +194,16 @@ func (w *Webhook) post(ctx context.Context, body []byte, ctype string) (retry bo
 	}
 	return false, fmt.Errorf("the server refused the notification: %s", status)
 }
+
+// Final marks a Post error that retrying cannot cure (a redirect the
+// transport refuses to follow, a connection it refuses to make): the
+// delivery fails at once.
+func Final(err error) error { return &finalError{err: err} }
+
+type finalError struct{ err error }
+
+func (e *finalError) Error() string { return e.err.Error() }
+func (e *finalError) Unwrap() error { return e.err }
 
 // scrub keeps the webhook's URL, a credential, out of a transport error
 // whatever the transport put in its message.
