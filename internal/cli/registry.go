@@ -66,25 +66,40 @@ func repoRoot() string {
 // net/url and handed to the driver re-encoded, so that a raw @ in the
 // password cannot be read as part of the host.
 func openRegistry(ctx context.Context, loc string, clock func() time.Time) (registry.Store, error) {
+	conn, isPG, err := postgresConn(loc)
+	switch {
+	case err != nil:
+		return nil, err
+	case isPG:
+		return pgstore.Open(ctx, conn, pgstore.Options{Clock: clock})
+	}
+	return filestore.Open(strings.TrimPrefix(loc, "file://"), filestore.Options{Clock: clock})
+}
+
+// postgresConn decides whether loc names a PostgreSQL database and returns
+// the connection string to hand the driver: a keyword/value string as is,
+// a URL re-encoded by net/url. A plain path or file:// URL is not one;
+// another scheme is an error.
+func postgresConn(loc string) (conn string, isPG bool, err error) {
 	if isKeywordValueDSN(loc) {
-		return pgstore.Open(ctx, loc, pgstore.Options{Clock: clock})
+		return loc, true, nil
 	}
 	scheme, _, hasScheme := strings.Cut(loc, "://")
 	if !hasScheme || scheme == "file" {
-		return filestore.Open(strings.TrimPrefix(loc, "file://"), filestore.Options{Clock: clock})
+		return "", false, nil
 	}
 	u, err := parseRegistryURL(loc)
 	if err != nil {
-		return nil, err
+		return "", false, err
 	}
 	if !isPostgres(u.Scheme) {
-		return nil, fmt.Errorf("unknown registry URL scheme %q in %s (want a directory, file://PATH, postgres://… or host=… dbname=…)",
+		return "", false, fmt.Errorf("unknown registry URL scheme %q in %s (want a directory, file://PATH, postgres://… or host=… dbname=…)",
 			source.Truncate(u.Scheme, 40), redactedURL(u))
 	}
 	if err := checkRegistryQuery(u); err != nil {
-		return nil, err
+		return "", false, err
 	}
-	return pgstore.Open(ctx, u.String(), pgstore.Options{Clock: clock})
+	return u.String(), true, nil
 }
 
 // isPostgres reports whether a URL scheme names the PostgreSQL backend;

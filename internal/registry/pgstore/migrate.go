@@ -89,9 +89,15 @@ func Migrate(ctx context.Context, url string) error {
 	if err != nil {
 		return err
 	}
-	conn, err := pgx.Connect(ctx, url)
+	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
-		return fmt.Errorf("cannot connect to the registry database: %w", err)
+		_, _, err = parseConfig(url, Options{}) // the same refusal, without echoing the string
+		return err
+	}
+	b := applyBounds(&cfg.Config, Options{})
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return connectError(ctx, err, &cfg.Config, b)
 	}
 	// Closing the session also releases its advisory lock.
 	defer func() { _ = conn.Close(context.WithoutCancel(ctx)) }()

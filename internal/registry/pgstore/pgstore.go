@@ -80,8 +80,6 @@ package pgstore
 
 import (
 	"context"
-	"errors"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -97,10 +95,19 @@ type Options struct {
 	// (the larger of 4 and the number of CPUs).
 	MaxConns int32
 	// LockTimeout bounds how long a write waits for the registry's write
-	// lock before giving up with a clear error; 0 means 30 seconds. A
-	// writer stuck mid-transaction would otherwise block every other
-	// writer, CI jobs included, until PostgreSQL ends its session.
+	// lock, and any statement for a lock another session holds, before
+	// giving up with a clear error; 0 means DefaultLockTimeout. A writer
+	// stuck mid-transaction would otherwise block every other writer, CI
+	// jobs included, until PostgreSQL ends its session. The URL's
+	// lock_timeout, when set, is the session's instead.
 	LockTimeout time.Duration
+	// ConnectTimeout bounds connecting, the server's first answer
+	// included, when the URL sets no connect_timeout; 0 means
+	// DefaultConnectTimeout.
+	ConnectTimeout time.Duration
+	// StatementTimeout bounds each statement when the URL sets no
+	// statement_timeout; 0 means DefaultStatementTimeout.
+	StatementTimeout time.Duration
 }
 
 // Store is the PostgreSQL-backed registry.Store.
@@ -115,6 +122,7 @@ type Store struct {
 	pool        *pgxpool.Pool
 	clock       registry.Clock
 	lockTimeout time.Duration
+	bounds      bounds
 }
 
 var _ registry.Store = (*Store)(nil)
@@ -122,25 +130,21 @@ var _ registry.Store = (*Store)(nil)
 // Open connects to the registry database at url and checks that its schema
 // is the one this binary was built for.
 func Open(ctx context.Context, url string, opts Options) (*Store, error) {
-	cfg, err := pgxpool.ParseConfig(url)
+	cfg, b, err := parseConfig(url, opts)
 	if err != nil {
-		// pgx's message repeats the string with its best guess at the
-		// password masked; a string it cannot parse is exactly where that
-		// guess fails, so none of it is shown.
-		return nil, errors.New("the registry URL is not a valid PostgreSQL connection string (check its quoting, " +
-			"port and parameters); it is not shown because it may hold a password")
+		return nil, err
 	}
 	if opts.MaxConns > 0 {
 		cfg.MaxConns = opts.MaxConns
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
-		return nil, connectError(err, cfg.ConnConfig.Password)
+		return nil, connectError(ctx, err, &cfg.ConnConfig.Config, b)
 	}
 	conn, err := pool.Acquire(ctx)
 	if err != nil {
 		pool.Close()
-		return nil, connectError(err, cfg.ConnConfig.Password)
+		return nil, connectError(ctx, err, &cfg.ConnConfig.Config, b)
 	}
 	err = checkSchema(ctx, conn.Conn())
 	conn.Release()
@@ -148,21 +152,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
-	if opts.LockTimeout <= 0 {
-		opts.LockTimeout = 30 * time.Second
-	}
-	return &Store{pool: pool, clock: opts.Clock, lockTimeout: opts.LockTimeout}, nil
-}
-
-// connectError words a failed connection. The driver's message names the
-// user, database and host, never the password, but a password it misread
-// (as part of the host, say) would show: it is masked wherever it appears.
-func connectError(err error, password string) error {
-	msg := err.Error()
-	if password != "" {
-		msg = strings.ReplaceAll(msg, password, "xxxxx")
-	}
-	return errors.New("cannot connect to the registry database: " + msg)
+	return &Store{pool: pool, clock: opts.Clock, lockTimeout: orDefault(opts.LockTimeout, DefaultLockTimeout), bounds: b}, nil
 }
 
 // Close closes the pool, waiting for connections in use to be returned.
