@@ -55,7 +55,7 @@ func (o *ApproveOptions) checkCurrent(ctx context.Context, s registry.Store) err
 	if _, err := registry.NextVersion(v.Version, active, diff, ""); err == nil {
 		return nil
 	}
-	return o.staleError(v, active, diff)
+	return o.staleError(v, active, diff, list)
 }
 
 // proposedAgainst is the version a proposal was compared with; "" for a
@@ -84,7 +84,7 @@ func (o *ApproveOptions) rediff(ctx context.Context, v, active registry.Version)
 
 // staleError is the refusal: what the proposal was checked against, what
 // is active now, why the number no longer fits, and how to re-propose.
-func (o *ApproveOptions) staleError(v, active registry.Version, diff *registry.DiffSummary) error {
+func (o *ApproveOptions) staleError(v, active registry.Version, diff *registry.DiffSummary, list []registry.Version) error {
 	against := "as the function's first version"
 	if base := proposedAgainst(v); base != "" {
 		against = "against " + base
@@ -93,16 +93,30 @@ func (o *ApproveOptions) staleError(v, active registry.Version, diff *registry.D
 	if err != nil {
 		return err
 	}
-	need := registry.BumpFor(diff.Verdict)
-	want := from.Next(need).String()
+	want := freeVersion(from.Next(registry.BumpFor(diff.Verdict)), list)
 	why := fmt.Sprintf("%s is not greater than it", v.Version)
 	if to, err := registry.ParseVersion(v.Version); err == nil && to.Compare(from) > 0 {
 		why = fmt.Sprintf("the diff against it is %s (%d breaking, %d warning, %d non-breaking, %d info): a %s bump no longer covers it",
 			orDash(diff.Verdict), diff.Breaking, diff.Warning, diff.NonBreaking, diff.Info, registry.BumpOf(from, to))
 	}
 	return registry.Errorf(registry.ErrConflict, "%s was proposed %s, but %s is active now and %s; nothing was recorded; "+
-		"re-propose it with: relay contract publish --function %s --contract %s --version %s",
-		v.Ref(), against, active.Ref(), why, v.Function, contractPathOf(v), want)
+		"update the contract (keep what %s added, or at least its own version, since identical content is refused) "+
+		"and re-propose it with: relay contract publish --function %s --contract %s --version %s",
+		v.Ref(), against, active.Ref(), why, active.Version, v.Function, contractPathOf(v), want)
+}
+
+// freeVersion is want, or the next patch after it that no version of the
+// function holds yet (2.0.0 may itself be pending): still the bump the
+// diff needs, and a number publish accepts.
+func freeVersion(want registry.SemVer, list []registry.Version) string {
+	taken := map[string]bool{}
+	for _, v := range list {
+		taken[v.Version] = true
+	}
+	for taken[want.String()] {
+		want = want.Next(registry.BumpPatch)
+	}
+	return want.String()
 }
 
 // contractPathOf is where the function's contract lives for the command
