@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -59,7 +60,7 @@ func (o *decisionOptions) webhook() (*notify.Webhook, error) {
 func checkWebhookHost(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return err // Check has refused it already
+		return errors.New("the webhook URL cannot be parsed") // Check has refused it already; never quote it
 	}
 	if ip := net.ParseIP(u.Hostname()); ip != nil && isLinkLocal(ip) {
 		return fmt.Errorf("the webhook's host %s is a link-local address, where cloud metadata services answer; "+

@@ -72,7 +72,7 @@ type Webhook struct {
 // check before the decision is committed, so that a failed delivery only
 // ever means the receiver could not be reached or refused.
 func (w *Webhook) Check() error {
-	if err := CheckURL(w.URL); err != nil {
+	if err := checkURL(w.URL); err != nil {
 		return err
 	}
 	if w.Post == nil {
@@ -82,10 +82,10 @@ func (w *Webhook) Check() error {
 	return err
 }
 
-// CheckURL refuses a webhook URL that cannot be delivered to: not http(s)
+// checkURL refuses a webhook URL that cannot be delivered to: not http(s)
 // with a host, unparsable, or with a port outside 1–65535. Its message
 // says what is wrong without repeating any of the URL, a credential.
-func CheckURL(raw string) error {
+func checkURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return fmt.Errorf("the webhook URL is not valid: %s", parseReason(err))
