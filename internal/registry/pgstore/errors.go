@@ -59,12 +59,8 @@ func (s *Store) dbError(ctx context.Context, err error, what string) error {
 				"or a statement is waiting on another session (raise it with ?statement_timeout=MS in the registry URL)",
 				what, within(s.bounds.statement, "statement_timeout"))
 		case pgErr.Code == "55P03" && !strings.HasPrefix(what, "write "):
-			wait := "waited more than " + s.bounds.lock.String()
-			if s.bounds.lock <= 0 {
-				wait = "waited longer than its lock_timeout"
-			}
-			return fmt.Errorf("cannot %s: %s for a lock another session holds on the registry's tables (lock_timeout); "+
-				"look for a stuck migration or an open transaction on the database", what, wait)
+			return fmt.Errorf("cannot %s: waited longer than %s for a lock another session holds on the registry's tables; "+
+				"look for a stuck migration or an open transaction on the database", what, bound(s.bounds.lock, "lock_timeout"))
 		}
 	}
 	return dbError(ctx, err, what)

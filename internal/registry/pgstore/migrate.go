@@ -102,6 +102,12 @@ func Migrate(ctx context.Context, url string) error {
 	// Closing the session also releases its advisory lock.
 	defer func() { _ = conn.Close(context.WithoutCancel(ctx)) }()
 	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1, $2)", lockClass, lockMigrate); err != nil {
+		var pgErr *pgconn.PgError
+		if ctx.Err() == nil && errors.As(err, &pgErr) && pgErr.Code == "55P03" {
+			return fmt.Errorf("cannot migrate: another migrator held the registry's migration lock longer than %s; "+
+				"let it finish and run migrate again, or look for a stuck relay registry migrate",
+				bound(b.lock, "lock_timeout"))
+		}
 		return fmt.Errorf("cannot lock the registry database for migration: %w", err)
 	}
 	if _, err := conn.Exec(ctx, createMigrationsTable); err != nil {

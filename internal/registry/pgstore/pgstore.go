@@ -150,7 +150,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	conn.Release()
 	if err != nil {
 		pool.Close()
-		return nil, err
+		return nil, schemaError(ctx, err, b)
 	}
 	return &Store{pool: pool, clock: opts.Clock, lockTimeout: orDefault(opts.LockTimeout, DefaultLockTimeout), bounds: b}, nil
 }

@@ -115,20 +115,22 @@ func TestSessionTimeouts(t *testing.T) {
 		return tx
 	}
 
-	tx := lockTables()
 	s := open(t, url, pgstore.Options{LockTimeout: 150 * time.Millisecond})
 	t.Cleanup(func() { _ = s.Close() })
+	tx := lockTables()
 	_, err := s.List(boundedCtx(t), fnPay)
-	if err == nil || !strings.Contains(err.Error(), "cannot read "+fnPay+": waited more than 150ms for a lock another session holds on the registry's tables (lock_timeout)") {
+	if err == nil || !strings.Contains(err.Error(), "cannot read "+fnPay+": waited longer than 150ms (lock_timeout) for a lock another session holds on the registry's tables") {
 		t.Fatalf("List behind a table lock: %v", err)
 	}
 	_ = tx.Rollback(t.Context())
 
-	tx = lockTables()
-	s2 := open(t, url, pgstore.Options{LockTimeout: time.Hour, StatementTimeout: 150 * time.Millisecond})
+	// The bound is 2s, not less, so that on a loaded machine only the
+	// statement stuck behind the lock reaches it.
+	s2 := open(t, url, pgstore.Options{LockTimeout: time.Hour, StatementTimeout: 2 * time.Second})
 	t.Cleanup(func() { _ = s2.Close() })
+	tx = lockTables()
 	_, err = s2.Active(boundedCtx(t), fnPay)
-	if err == nil || !strings.Contains(err.Error(), "cannot read "+fnPay+": the registry database did not finish within 150ms (statement_timeout)") {
+	if err == nil || !strings.Contains(err.Error(), "cannot read "+fnPay+": the registry database did not finish within 2s (statement_timeout)") {
 		t.Fatalf("Active with a short statement timeout: %v", err)
 	}
 	_ = tx.Rollback(t.Context())
@@ -147,5 +149,25 @@ func TestSessionTimeouts(t *testing.T) {
 	defer func() { _ = conn.Close(context.Background()) }()
 	if err := conn.QueryRow(t.Context(), "SHOW statement_timeout").Scan(&got); err != nil || got != "1234ms" {
 		t.Fatalf("statement_timeout from the URL: %q, %v", got, err)
+	}
+}
+
+// TestMigrateLockTimeout: a migrator that waits for another one's lock
+// gives up after lock_timeout, saying so.
+func TestMigrateLockTimeout(t *testing.T) {
+	c := needCluster(t)
+	url := c.newDatabase(t)
+	other, err := pgx.Connect(t.Context(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = other.Close(context.Background()) }()
+	// The lock every migrator takes (pgstore's lockClass and lockMigrate).
+	if _, err := other.Exec(t.Context(), "SELECT pg_advisory_lock($1, $2)", int32(0x72656c61), int32(2)); err != nil {
+		t.Fatal(err)
+	}
+	err = pgstore.Migrate(boundedCtx(t), url+"&lock_timeout=150")
+	if err == nil || !strings.Contains(err.Error(), "cannot migrate: another migrator held the registry's migration lock longer than 150ms (lock_timeout)") {
+		t.Fatalf("Migrate behind another migrator: %v", err)
 	}
 }

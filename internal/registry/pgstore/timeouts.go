@@ -84,10 +84,16 @@ func orDefault(d, def time.Duration) time.Duration {
 
 // within names a bound for a message: "within 30s (statement_timeout)".
 func within(d time.Duration, setting string) string {
+	return "within " + bound(d, setting)
+}
+
+// bound names a bound: "30s (lock_timeout)", or "its lock_timeout" when
+// its value is not known as a duration.
+func bound(d time.Duration, setting string) string {
 	if d <= 0 {
-		return "within its " + setting
+		return "its " + setting
 	}
-	return fmt.Sprintf("within %s (%s)", d, setting)
+	return fmt.Sprintf("%s (%s)", d, setting)
 }
 
 // connectError words a failed connection. A timeout says what was waited
@@ -112,4 +118,14 @@ func connectError(ctx context.Context, err error, c *pgconn.Config, b bounds) er
 		msg = strings.ReplaceAll(msg, c.Password, "xxxxx")
 	}
 	return errors.New("cannot connect to the registry database: " + msg)
+}
+
+// schemaError words Open's schema check failing: a bound that expired says
+// so like any read; anything else (ErrSchema above all) is kept as is.
+func schemaError(ctx context.Context, err error, b bounds) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && (pgErr.Code == "57014" || pgErr.Code == "55P03") {
+		return (&Store{bounds: b}).dbError(ctx, err, "read the registry's schema version")
+	}
+	return err
 }
