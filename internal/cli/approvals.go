@@ -151,7 +151,7 @@ func sameName(a, b string) bool {
 // policy is nil for PostgreSQL, whose reviewer is the database identity.
 func openGated(ctx context.Context, loc string, clock func() time.Time, trust trustOptions) (registry.Store, *approvalPolicy, error) {
 	var pol *approvalPolicy
-	if !isPostgres(schemeOf(loc)) {
+	if !isPostgresLocation(loc) {
 		var err error
 		if pol, err = trust.policy(); err != nil {
 			return nil, nil, err

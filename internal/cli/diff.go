@@ -64,6 +64,9 @@ type DiffOptions struct {
 	Validate check.ValidateMode
 	// MaxFiles is --max-files: how many files one contract may span.
 	MaxFiles int
+	// MaxTotalBytes is --max-total-bytes: how many bytes one contract's
+	// files may hold together; 0 means load.DefaultMaxTotalBytes.
+	MaxTotalBytes int
 	// revisionLoaded is a revision already loaded (publish has read it to
 	// store its files): it is compared as is, not loaded again.
 	revisionLoaded *check.Loaded
@@ -80,6 +83,7 @@ type diffFlags struct {
 	validate                                       string
 	changedSince, registry, allowedSigners         string
 	maxFiles                                       int
+	maxTotalBytes                                  byteSize
 }
 
 // diffLongText is diffLong with its list of --all's file extensions left
@@ -152,6 +156,8 @@ func newCmdDiff(ios *iostreams.IOStreams, runF func(*DiffOptions) error) *cobra.
 	fl.StringVar(&f.validate, "validate", string(check.ValidateStrict), "validation of the revision: `MODE` = strict (an invalid revision is exit 1), warn (compare it anyway, listing its problems) or off")
 	fl.BoolVar(&f.allowRemoteRefs, "allow-remote-refs", false, "allow $ref to http(s) URLs")
 	fl.IntVar(&f.maxFiles, "max-files", load.DefaultMaxFiles, "most files one contract may span through $ref (`N`)")
+	f.maxTotalBytes = load.DefaultMaxTotalBytes
+	fl.Var(&f.maxTotalBytes, "max-total-bytes", "most bytes one contract's files may hold together, such as 256MiB")
 	fl.StringVar(&f.match.MatchPath, "match-path", "", "compare only operations whose path matches `GLOB` (* within a segment, ** across)")
 	fl.StringVar(&f.match.ExcludePath, "exclude-path", "", "leave out operations whose path matches `GLOB`")
 	fl.StringVar(&f.match.StripPrefixBase, "strip-prefix-base", "", "remove `PREFIX` from the base's paths before matching (a moved base path)")
@@ -168,7 +174,8 @@ func newCmdDiff(ios *iostreams.IOStreams, runF func(*DiffOptions) error) *cobra.
 func (f *diffFlags) options(ios *iostreams.IOStreams, args []string) (*DiffOptions, error) {
 	opts := &DiffOptions{IO: ios, Function: f.function, AllowRemoteRefs: f.allowRemoteRefs,
 		ConfigPath: f.config, WriteBaseline: f.writeBaseline, Match: f.match,
-		All: f.all, ChangedSince: f.changedSince, Registry: f.registry, AllowedSigners: f.allowedSigners, MaxFiles: f.maxFiles}
+		All: f.all, ChangedSince: f.changedSince, Registry: f.registry, AllowedSigners: f.allowedSigners,
+		MaxFiles: f.maxFiles, MaxTotalBytes: int(f.maxTotalBytes)}
 	var err error
 	if f.maxFiles < 1 {
 		return nil, usageErrorf("--max-files must be at least 1, not %d", f.maxFiles)

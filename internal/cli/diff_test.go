@@ -41,7 +41,7 @@ func TestDiffFlagsParsed(t *testing.T) {
 		"--format", "json=out/r.json", "--format", "sarif", "--output", "out/r.sarif",
 		"--fail-on", "warning", "--kind", "swagger", "--allow-remote-refs",
 		"--config", "ci/relay.yaml", "--write-baseline", "baseline.yaml", "--schema-role", "output", "--validate", "warn",
-		"--max-files", "2000")
+		"--max-files", "2000", "--max-total-bytes", "256MiB")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -60,6 +60,7 @@ func TestDiffFlagsParsed(t *testing.T) {
 		Match:           diff.Options{SchemaRole: diff.RoleOutput},
 		Validate:        check.ValidateWarn,
 		MaxFiles:        2000,
+		MaxTotalBytes:   256 << 20,
 	}
 	if !reflect.DeepEqual(opts, want) {
 		t.Errorf("got  %+v\nwant %+v", opts, want)

@@ -19,6 +19,7 @@ import (
 	"github.com/relay-dev/relay/internal/registry"
 	"github.com/relay-dev/relay/internal/registry/filestore"
 	"github.com/relay-dev/relay/internal/registry/pgstore"
+	"github.com/relay-dev/relay/internal/source"
 )
 
 // RegistryEnv names the registry when --registry is not given.
@@ -60,39 +61,52 @@ func repoRoot() string {
 }
 
 // openRegistry opens the store at loc: a directory or file://PATH is a
-// file store, postgres:// or postgresql:// a PostgreSQL database.
+// file store; a postgres:// or postgresql:// URL, or libpq's keyword/value
+// form (host=… dbname=…), a PostgreSQL database. A URL is parsed with
+// net/url and handed to the driver re-encoded, so that a raw @ in the
+// password cannot be read as part of the host.
 func openRegistry(ctx context.Context, loc string, clock func() time.Time) (registry.Store, error) {
-	scheme, _, hasScheme := strings.Cut(loc, "://")
+	conn, isPG, err := postgresConn(loc)
 	switch {
-	case !hasScheme || scheme == "file":
-		return filestore.Open(strings.TrimPrefix(loc, "file://"), filestore.Options{Clock: clock})
-	case isPostgres(scheme):
+	case err != nil:
+		return nil, err
+	case isPG:
 		// The reviewer is the database login, not a name anyone can type.
-		return pgstore.Open(ctx, loc, pgstore.Options{Clock: clock, ActorIsDatabaseUser: true})
+		return pgstore.Open(ctx, conn, pgstore.Options{Clock: clock, ActorIsDatabaseUser: true})
 	}
-	return nil, fmt.Errorf("unknown registry URL scheme %q in %s (want a directory, file://PATH or postgres://…)", scheme, redactURL(loc))
+	return filestore.Open(strings.TrimPrefix(loc, "file://"), filestore.Options{Clock: clock})
+}
+
+// postgresConn decides whether loc names a PostgreSQL database and returns
+// the connection string to hand the driver: a keyword/value string as is,
+// a URL re-encoded by net/url. A plain path or file:// URL is not one;
+// another scheme is an error.
+func postgresConn(loc string) (conn string, isPG bool, err error) {
+	if isKeywordValueDSN(loc) {
+		return loc, true, nil
+	}
+	scheme, _, hasScheme := strings.Cut(loc, "://")
+	if !hasScheme || scheme == "file" {
+		return "", false, nil
+	}
+	u, err := parseRegistryURL(loc)
+	if err != nil {
+		return "", false, err
+	}
+	if !isPostgres(u.Scheme) {
+		return "", false, fmt.Errorf("unknown registry URL scheme %q in %s (want a directory, file://PATH, postgres://… or host=… dbname=…)",
+			source.Truncate(u.Scheme, 40), redactedURL(u))
+	}
+	if err := checkRegistryQuery(u); err != nil {
+		return "", false, err
+	}
+	return u.String(), true, nil
 }
 
 // isPostgres reports whether a URL scheme names the PostgreSQL backend;
 // both spellings are libpq's.
 func isPostgres(scheme string) bool {
 	return scheme == "postgres" || scheme == "postgresql"
-}
-
-// redactURL hides a password in a database URL before it reaches a message.
-func redactURL(u string) string {
-	scheme, rest, ok := strings.Cut(u, "://")
-	if !ok {
-		return u
-	}
-	creds, host, ok := strings.Cut(rest, "@")
-	if !ok {
-		return u
-	}
-	if user, _, hasPass := strings.Cut(creds, ":"); hasPass {
-		return scheme + "://" + user + ":***@" + host
-	}
-	return u
 }
 
 // registryRef reads FUNCTION[@VERSION] from a registry: spec.
@@ -237,4 +251,12 @@ func diffText(d *registry.DiffSummary) string {
 	}
 	return fmt.Sprintf("%s vs %s (%d breaking, %d warning, %d non-breaking, %d info)",
 		orDash(d.Verdict), d.Base, d.Breaking, d.Warning, d.NonBreaking, d.Info)
+}
+
+// isPostgresLocation reports whether loc names a PostgreSQL registry (a
+// postgres:// URL or a keyword/value string). A malformed URL is not one
+// here; opening it says what is wrong.
+func isPostgresLocation(loc string) bool {
+	_, isPG, _ := postgresConn(loc)
+	return isPG
 }

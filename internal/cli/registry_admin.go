@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -53,21 +52,16 @@ migration.`,
 
 func runMigrate(ctx context.Context, opts *MigrateOptions) error {
 	loc := registryLocation(opts.Registry, opts.Getenv)
-	if !isPostgres(schemeOf(loc)) {
+	conn, isPG, err := postgresConn(loc)
+	if err != nil {
+		return err
+	}
+	if !isPG {
 		return fmt.Errorf("%s is a file store, which needs no migration; migrate takes a postgres:// URL", loc)
 	}
-	if err := pgstore.Migrate(ctx, loc); err != nil {
+	if err := pgstore.Migrate(ctx, conn); err != nil {
 		return err
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "registry schema is at version %d\n", pgstore.SchemaVersion())
 	return nil
-}
-
-// schemeOf returns the URL scheme of loc, or "" for a plain path.
-func schemeOf(loc string) string {
-	scheme, _, ok := strings.Cut(loc, "://")
-	if !ok || strings.ContainsAny(scheme, "/.\\") {
-		return ""
-	}
-	return scheme
 }

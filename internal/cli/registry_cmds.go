@@ -41,7 +41,7 @@ func (o *RegistryOptions) bindRegistry(cmd *cobra.Command) {
 // onPostgres reports whether the registry is a PostgreSQL database, which
 // records the database user as author and reviewer instead of a name.
 func (o *RegistryOptions) onPostgres() bool {
-	return isPostgres(schemeOf(registryLocation(o.Registry, o.Getenv)))
+	return isPostgresLocation(registryLocation(o.Registry, o.Getenv))
 }
 
 func (o *RegistryOptions) open(ctx context.Context) (registry.Store, error) {

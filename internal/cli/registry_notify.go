@@ -2,7 +2,10 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"os"
 
 	"github.com/relay-dev/relay/internal/registry"
@@ -29,8 +32,10 @@ func (o *decisionOptions) webhook() (*notify.Webhook, error) {
 		return nil, err
 	}
 	var from string // where the URL came from, for the message
+	allowLinkLocal := false
 	if cfg != nil && cfg.Notify != nil {
 		w.URL, w.Format, from = cfg.Notify.Webhook, cfg.Notify.Format, cfg.Notify.Pos.String()
+		allowLinkLocal = cfg.Notify.AllowLinkLocal
 	}
 	if env := getenv(NotifyEnv); env != "" {
 		w.URL, from = env, "$"+NotifyEnv
@@ -41,7 +46,27 @@ func (o *decisionOptions) webhook() (*notify.Webhook, error) {
 	if err := w.Check(); err != nil {
 		return nil, fmt.Errorf("%s: %w; nothing was recorded", from, err)
 	}
+	if allowLinkLocal {
+		w.Post = newWebhookPost(true)
+	} else if err := checkWebhookHost(w.URL); err != nil {
+		return nil, fmt.Errorf("%s: %w; nothing was recorded", from, err)
+	}
 	return w, nil
+}
+
+// checkWebhookHost refuses a webhook whose host is written as a
+// link-local address: a settings problem, caught before the decision. A
+// name that resolves to one is refused when the connection is made.
+func checkWebhookHost(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return errors.New("the webhook URL cannot be parsed") // Check has refused it already; never quote it
+	}
+	if ip := net.ParseIP(u.Hostname()); ip != nil && isLinkLocal(ip) {
+		return fmt.Errorf("the webhook's host %s is a link-local address, where cloud metadata services answer; "+
+			"set notify.allow-link-local: true in .relay.yaml to allow it", ip)
+	}
+	return nil
 }
 
 // announce posts an approval or rejection to the webhook w (nil: nobody to

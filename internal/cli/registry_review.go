@@ -97,7 +97,7 @@ func newCmdReject(ios *iostreams.IOStreams, runF func(*RejectOptions) error) *co
 
 func runReject(ctx context.Context, opts *RejectOptions) error {
 	return opts.decide(ctx, registry.Change{Function: opts.Function, Version: opts.Version, Actor: opts.Reviewer,
-		Reason: opts.Reason, To: registry.Rejected})
+		Reason: opts.Reason, To: registry.Rejected}, nil)
 }
 
 // bind adds the flags approve and reject share.
@@ -122,12 +122,19 @@ func (o *decisionOptions) parse(ref, verb string) error {
 
 // decide records the decision, then announces it to the webhook, which is
 // resolved first so that a problem with the settings writes nothing.
-func (o *decisionOptions) decide(ctx context.Context, c registry.Change) error {
+// precheck, when set, runs on the open store before the decision is
+// written; its error refuses the decision with nothing recorded.
+func (o *decisionOptions) decide(ctx context.Context, c registry.Change, precheck func(context.Context, registry.Store) error) error {
 	hook, err := o.webhook()
 	if err != nil {
 		return err
 	}
 	return o.withStore(ctx, func(ctx context.Context, s registry.Store) error {
+		if precheck != nil {
+			if err := precheck(ctx, s); err != nil {
+				return err
+			}
+		}
 		return o.record(ctx, s, hook, c)
 	})
 }

@@ -24,6 +24,11 @@ func runApprove(ctx context.Context, opts *ApproveOptions) error {
 	}
 	defer cleanup()
 	return opts.withStore(ctx, func(ctx context.Context, s registry.Store) error {
+		// A proposal made against an older active version is checked again
+		// against the one active now before anything is written.
+		if err := opts.checkCurrent(ctx, s); err != nil {
+			return err
+		}
 		if opts.policy == nil && opts.SignKey == "" {
 			key = "" // PostgreSQL: git's signing key is for the file registry
 		}

@@ -158,6 +158,7 @@ func (o *DiffOptions) opener(s sideSpec, role string) func(context.Context) (loa
 			lo.Fetch = fetchRemoteRef
 		}
 		lo.Limits.MaxFiles = o.MaxFiles
+		lo.Limits.MaxTotalBytes = o.MaxTotalBytes
 		return lo, err
 	}
 }

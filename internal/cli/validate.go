@@ -28,6 +28,9 @@ type ValidateOptions struct {
 	Outputs         []output
 	// MaxFiles is --max-files: how many files one contract may span.
 	MaxFiles int
+	// MaxTotalBytes is --max-total-bytes: how many bytes one contract's
+	// files may hold together; 0 means load.DefaultMaxTotalBytes.
+	MaxTotalBytes int
 }
 
 // validateFlags are the raw flag values, checked by (*validateFlags).options.
@@ -36,6 +39,7 @@ type validateFlags struct {
 	formats         []string
 	allowRemoteRefs bool
 	maxFiles        int
+	maxTotalBytes   byteSize
 }
 
 const validateLong = `Check that each contract is a valid document of its kind: OpenAPI 3.0 and
@@ -84,6 +88,8 @@ func newCmdValidate(ios *iostreams.IOStreams, runF func(*ValidateOptions) error)
 	fl.StringVar(&f.kind, "kind", "", "contract `KIND` for documents without a marker: openapi, swagger, jsonschema, function, asyncapi")
 	fl.BoolVar(&f.allowRemoteRefs, "allow-remote-refs", false, "allow $ref to http(s) URLs")
 	fl.IntVar(&f.maxFiles, "max-files", load.DefaultMaxFiles, "most files one contract may span through $ref (`N`)")
+	f.maxTotalBytes = load.DefaultMaxTotalBytes
+	fl.Var(&f.maxTotalBytes, "max-total-bytes", "most bytes one contract's files may hold together, such as 256MiB")
 	return cmd
 }
 
@@ -103,7 +109,8 @@ func (f *validateFlags) options(ios *iostreams.IOStreams, args []string) (*Valid
 	if f.maxFiles < 1 {
 		return nil, usageErrorf("--max-files must be at least 1, not %d", f.maxFiles)
 	}
-	opts := &ValidateOptions{IO: ios, Files: args, AllowRemoteRefs: f.allowRemoteRefs, MaxFiles: f.maxFiles}
+	opts := &ValidateOptions{IO: ios, Files: args, AllowRemoteRefs: f.allowRemoteRefs, MaxFiles: f.maxFiles,
+		MaxTotalBytes: int(f.maxTotalBytes)}
 	var err error
 	if opts.Kind, err = parseKind(f.kind); err != nil {
 		return nil, err
@@ -167,6 +174,7 @@ func (opts *ValidateOptions) validateFile(ctx context.Context, file string) (rep
 	}
 	lo.Kind = opts.Kind
 	lo.Limits.MaxFiles = opts.MaxFiles
+	lo.Limits.MaxTotalBytes = opts.MaxTotalBytes
 	if opts.AllowRemoteRefs {
 		lo.Fetch = fetchRemoteRef
 	}

@@ -31,7 +31,7 @@ func TestValidateFlagDefaults(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	want := &ValidateOptions{IO: opts.IO, Files: []string{"a.yaml", "b.yaml"}, Outputs: []output{{Format: "text"}},
-		MaxFiles: load.DefaultMaxFiles}
+		MaxFiles: load.DefaultMaxFiles, MaxTotalBytes: load.DefaultMaxTotalBytes}
 	if !reflect.DeepEqual(opts, want) {
 		t.Errorf("got %+v\nwant %+v", opts, want)
 	}

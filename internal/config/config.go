@@ -253,7 +253,10 @@ func (ig *Ignore) validate() error {
 type Notify struct {
 	Webhook string
 	Format  string // "slack" (default) or "cloudevents"
-	Pos     source.Pos
+	// AllowLinkLocal lets the webhook reach link-local addresses
+	// (169.254.0.0/16, fe80::/10), where cloud metadata services answer.
+	AllowLinkLocal bool
+	Pos            source.Pos
 }
 
 func parseNotify(n *source.Node) (*Notify, error) {
@@ -263,6 +266,11 @@ func parseNotify(n *source.Node) (*Notify, error) {
 	out := &Notify{Format: "slack", Pos: n.ValuePos()}
 	for _, m := range n.Children {
 		switch {
+		case m.Key == "allow-link-local":
+			if m.Kind != source.Bool {
+				return nil, source.Errorf(m.ValuePos(), "notify allow-link-local must be true or false")
+			}
+			out.AllowLinkLocal = m.Value == "true"
 		case m.Kind != source.String:
 			return nil, source.Errorf(m.ValuePos(), "notify %s must be a string", source.Truncate(m.Key, 40))
 		case m.Key == "webhook":
@@ -276,7 +284,7 @@ func parseNotify(n *source.Node) (*Notify, error) {
 			}
 			out.Format = m.Value
 		default:
-			return nil, source.Errorf(m.Pos(), "unknown notify key %q (want webhook, format)", source.Truncate(m.Key, 80))
+			return nil, source.Errorf(m.Pos(), "unknown notify key %q (want webhook, format, allow-link-local)", source.Truncate(m.Key, 80))
 		}
 	}
 	if out.Webhook == "" {

@@ -99,3 +99,15 @@ func TestApprovals(t *testing.T) {
 	require.NoError(t, err)
 	assert.Nil(t, cfg.Approvals.RequireSignature, "unset is neither true nor false")
 }
+
+// TestNotifyAllowLinkLocal: the opt-in is a boolean, off by default.
+func TestNotifyAllowLinkLocal(t *testing.T) {
+	cfg, err := parseText(t, "notify: {webhook: https://x/y}\n")
+	require.NoError(t, err)
+	assert.False(t, cfg.Notify.AllowLinkLocal)
+	cfg, err = parseText(t, "notify: {webhook: http://169.254.169.254/x, allow-link-local: true}\n")
+	require.NoError(t, err)
+	assert.True(t, cfg.Notify.AllowLinkLocal)
+	_, err = parseText(t, "notify: {webhook: https://x/y, allow-link-local: 'yes'}\n")
+	assert.ErrorContains(t, err, "notify allow-link-local must be true or false")
+}

@@ -24,7 +24,7 @@ func (l Limits) withDefaults() Limits {
 	def(&l.MaxKeyBytes, 4096)
 	def(&l.MaxAliases, 10_000)
 	def(&l.MaxFiles, DefaultMaxFiles)
-	def(&l.MaxTotalBytes, 256<<20)
+	def(&l.MaxTotalBytes, DefaultMaxTotalBytes)
 	def(&l.MaxTotalNodes, 20_000_000)
 	return l
 }

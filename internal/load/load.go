@@ -20,7 +20,10 @@ type Limits struct {
 	MaxFiles     int // files in one contract bundle; default DefaultMaxFiles
 	// MaxTotalBytes and MaxTotalNodes bound the whole bundle, so raising
 	// MaxFiles does not raise what a load may hold in memory: at most these
-	// totals plus one file being parsed. Defaults 256 MiB and 20 million.
+	// totals plus one file being parsed. Defaults DefaultMaxTotalBytes and
+	// 20 million. The byte total is enforced while reading: a file is read
+	// only up to what the total leaves, so an oversized bundle is refused
+	// before its last file is parsed (relay's --max-total-bytes).
 	MaxTotalBytes int
 	MaxTotalNodes int
 }
@@ -29,6 +32,13 @@ type Limits struct {
 // says otherwise (relay's --max-files). Real specs split one schema per
 // file: DigitalOcean's public spec spans well over 1,000.
 const DefaultMaxFiles = 10_000
+
+// DefaultMaxTotalBytes is how many bytes one contract's files may hold
+// together unless the caller says otherwise: as much as the largest single
+// file allowed. Parsing costs tens of times the input in memory, so four
+// files just under the per-file cap would otherwise take gigabytes. Real
+// specs are far smaller (Stripe's is about 4 MB).
+const DefaultMaxTotalBytes = 64 << 20
 
 // Options says what to load and how.
 type Options struct {

@@ -59,6 +59,9 @@ func (l *loader) load() (*Document, *source.Error) {
 			return nil, e
 		}
 	}
+	if e := l.charge(l.opts.Display, data); e != nil {
+		return nil, e
+	}
 	main, e := parseFile(l.opts.Display, l.opts.Path, data, l.lim)
 	if e != nil {
 		return nil, e
@@ -105,8 +108,27 @@ func (l *loader) newDocument(main *source.File, data []byte) *Document {
 	}
 }
 
-// readFS reads an FS file, reading at most one byte past the size limit so
-// a huge file is refused without being read whole.
+// readCap is how many bytes the next file may hold: the per-file limit, or
+// what the contract's total leaves if that is less.
+func (l *loader) readCap() int {
+	return max(0, min(l.lim.MaxFileBytes, l.lim.MaxTotalBytes-l.bytes))
+}
+
+// charge counts a file's bytes towards the contract's total before it is
+// parsed, so that the total bounds the parsing too. A file over the
+// per-file limit is left to checkCommon, which says so.
+func (l *loader) charge(display string, data []byte) *source.Error {
+	if len(data) > l.lim.MaxTotalBytes-l.bytes && len(data) <= l.lim.MaxFileBytes {
+		return wholeFile(display, "the contract's files hold more than %d bytes together, the limit; "+
+			"raise it with --max-total-bytes if the contract really is this large", l.lim.MaxTotalBytes)
+	}
+	l.bytes += len(data)
+	return nil
+}
+
+// readFS reads an FS file, reading at most one byte past readCap so a
+// huge file, or one that would take the contract past its total, is
+// refused without being read whole.
 func (l *loader) readFS(p, display string) ([]byte, *source.Error) {
 	if l.opts.FS == nil {
 		return nil, wholeFile(display, "cannot read the file: no file system was given")
@@ -116,7 +138,7 @@ func (l *loader) readFS(p, display string) ([]byte, *source.Error) {
 		return nil, wholeFile(display, "cannot read the file: %s", ioReason(err))
 	}
 	defer func() { _ = f.Close() }() // read-only: nothing to lose
-	b, err := io.ReadAll(io.LimitReader(f, int64(l.lim.MaxFileBytes)+1))
+	b, err := io.ReadAll(io.LimitReader(f, int64(l.readCap())+1))
 	if err != nil {
 		return nil, wholeFile(display, "cannot read the file: %s", ioReason(err))
 	}

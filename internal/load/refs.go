@@ -163,6 +163,9 @@ func (l *loader) checkFileCount(ref *source.Node) *source.Error {
 
 // addFile parses and lints a referenced file and queues its own refs.
 func (l *loader) addFile(display, name string, data []byte) (*source.File, *source.Error) {
+	if e := l.charge(display, data); e != nil {
+		return nil, e
+	}
 	f, e := parseFile(display, name, data, l.lim)
 	if e != nil {
 		return nil, e
@@ -228,14 +231,11 @@ func refName(d *Document, n *source.Node) string {
 	return name
 }
 
-// budget charges a parsed file to the bundle's byte and node totals. It
-// runs after the parse, which the per-file limits already bound, so a load
-// holds at most the totals plus one file.
+// budget charges a parsed file to the bundle's node total. It runs after
+// the parse, which the per-file limits already bound, so a load holds at
+// most the totals plus one file; bytes are charged before the parse
+// (charge).
 func (l *loader) budget(f *source.File) *source.Error {
-	l.bytes += f.Size
-	if l.bytes > l.lim.MaxTotalBytes {
-		return wholeFile(f.Path, "the contract's files hold more than %d bytes together, the limit", l.lim.MaxTotalBytes)
-	}
 	l.nodes += f.Nodes
 	if l.nodes > l.lim.MaxTotalNodes {
 		return wholeFile(f.Path, "the contract's files hold more than %d nodes together, the limit", l.lim.MaxTotalNodes)

@@ -47,8 +47,9 @@ func (l *loader) remoteFile(base, loc string, ref *source.Node) (*source.File, *
 		return nil, e
 	}
 	if l.fetcher == nil {
-		l.fetcher = &fetcher{fetch: l.opts.Fetch, max: l.lim.MaxFileBytes}
+		l.fetcher = &fetcher{fetch: l.opts.Fetch}
 	}
+	l.fetcher.max = l.readCap()
 	data, err := l.fetcher.get(u.String())
 	if err != nil {
 		return nil, source.Errorf(ref.ValuePos(), "remote $ref %s could not be fetched: %s",

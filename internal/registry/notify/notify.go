@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -71,15 +72,53 @@ type Webhook struct {
 // check before the decision is committed, so that a failed delivery only
 // ever means the receiver could not be reached or refused.
 func (w *Webhook) Check() error {
-	u, err := url.Parse(w.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return errors.New("the webhook must be an http(s) URL with a host")
+	if err := checkURL(w.URL); err != nil {
+		return err
 	}
 	if w.Post == nil {
 		return errors.New("the webhook has no transport to post with")
 	}
-	_, _, err = w.payload(Decision{})
+	_, _, err := w.payload(Decision{})
 	return err
+}
+
+// checkURL refuses a webhook URL that cannot be delivered to: not http(s)
+// with a host, unparsable, or with a port outside 1–65535. Its message
+// says what is wrong without repeating any of the URL, a credential.
+func checkURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("the webhook URL is not valid: %s", parseReason(err))
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
+		return errors.New("the webhook must be an http(s) URL with a host")
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return errors.New("the webhook URL is not valid: its port is not a number from 1 to 65535")
+		}
+	}
+	return nil
+}
+
+// parseReason says why net/url refused a URL without quoting it: its
+// messages repeat the URL or the offending part of it.
+func parseReason(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	switch msg := err.Error(); {
+	case strings.Contains(msg, "invalid port"):
+		return "its port is not a number from 1 to 65535"
+	case strings.Contains(msg, "invalid URL escape"):
+		return "it has an invalid %-escape (write a literal % as %25)"
+	case strings.Contains(msg, "control character"):
+		return "it contains a control character (a trailing newline?)"
+	case strings.Contains(msg, "host"), strings.Contains(msg, "]"):
+		return "its host is not valid (write an IPv6 address in brackets, as [fe80::1])"
+	}
+	return "it cannot be parsed"
 }
 
 // Send delivers d, retrying network errors, 429 and 5xx answers. Other 4xx
@@ -142,7 +181,10 @@ func (w *Webhook) post(ctx context.Context, body []byte, ctype string) (retry bo
 	attempt, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	code, status, err := w.Post(attempt, w.URL, ctype, body)
+	var final *finalError
 	switch {
+	case errors.As(err, &final):
+		return false, w.scrub(final.err)
 	case err != nil:
 		return ctx.Err() == nil, w.scrub(err)
 	case code >= 200 && code < 300:
@@ -152,6 +194,16 @@ func (w *Webhook) post(ctx context.Context, body []byte, ctype string) (retry bo
 	}
 	return false, fmt.Errorf("the server refused the notification: %s", status)
 }
+
+// Final marks a Post error that retrying cannot cure (a redirect the
+// transport refuses to follow, a connection it refuses to make): the
+// delivery fails at once.
+func Final(err error) error { return &finalError{err: err} }
+
+type finalError struct{ err error }
+
+func (e *finalError) Error() string { return e.err.Error() }
+func (e *finalError) Unwrap() error { return e.err }
 
 // scrub keeps the webhook's URL, a credential, out of a transport error
 // whatever the transport put in its message.

@@ -47,6 +47,25 @@ func dbError(ctx context.Context, err error, what string) error {
 	return fmt.Errorf("cannot %s in the registry database: %s", what, oneLine(err.Error()))
 }
 
+// dbError is the package's dbError with the store's bounds: a statement
+// cancelled by statement_timeout, or a read that gave up waiting for a
+// lock, says what it waited for and how long.
+func (s *Store) dbError(ctx context.Context, err error, what string) error {
+	var pgErr *pgconn.PgError
+	if ctx.Err() == nil && errors.As(err, &pgErr) {
+		switch {
+		case pgErr.Code == "57014": // query_canceled: statement_timeout expired
+			return fmt.Errorf("cannot %s: the registry database did not finish %s; it may be overloaded, "+
+				"or a statement is waiting on another session (raise it with ?statement_timeout=MS in the registry URL)",
+				what, within(s.bounds.statement, "statement_timeout"))
+		case pgErr.Code == "55P03" && !strings.HasPrefix(what, "write "):
+			return fmt.Errorf("cannot %s: waited longer than %s for a lock another session holds on the registry's tables; "+
+				"look for a stuck migration or an open transaction on the database", what, bound(s.bounds.lock, "lock_timeout"))
+		}
+	}
+	return dbError(ctx, err, what)
+}
+
 // constraintError maps a refusal by the schema. The store checks all of
 // these itself under the chain lock, so they fire only for writers that
 // bypass it (another tool, a hand-written statement) or for a bug.

@@ -89,13 +89,25 @@ func Migrate(ctx context.Context, url string) error {
 	if err != nil {
 		return err
 	}
-	conn, err := pgx.Connect(ctx, url)
+	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
-		return fmt.Errorf("cannot connect to the registry database: %w", err)
+		_, _, err = parseConfig(url, Options{}) // the same refusal, without echoing the string
+		return err
+	}
+	b := applyBounds(&cfg.Config, Options{})
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return connectError(ctx, err, &cfg.Config, b)
 	}
 	// Closing the session also releases its advisory lock.
 	defer func() { _ = conn.Close(context.WithoutCancel(ctx)) }()
 	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1, $2)", lockClass, lockMigrate); err != nil {
+		var pgErr *pgconn.PgError
+		if ctx.Err() == nil && errors.As(err, &pgErr) && pgErr.Code == "55P03" {
+			return fmt.Errorf("cannot migrate: another migrator held the registry's migration lock longer than %s; "+
+				"let it finish and run migrate again, or look for a stuck relay registry migrate",
+				bound(b.lock, "lock_timeout"))
+		}
 		return fmt.Errorf("cannot lock the registry database for migration: %w", err)
 	}
 	if _, err := conn.Exec(ctx, createMigrationsTable); err != nil {

@@ -80,7 +80,6 @@ package pgstore
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -96,14 +95,23 @@ type Options struct {
 	// (the larger of 4 and the number of CPUs).
 	MaxConns int32
 	// LockTimeout bounds how long a write waits for the registry's write
-	// lock before giving up with a clear error; 0 means 30 seconds. A
-	// writer stuck mid-transaction would otherwise block every other
-	// writer, CI jobs included, until PostgreSQL ends its session.
+	// lock, and any statement for a lock another session holds, before
+	// giving up with a clear error; 0 means DefaultLockTimeout. A writer
+	// stuck mid-transaction would otherwise block every other writer, CI
+	// jobs included, until PostgreSQL ends its session. The URL's
+	// lock_timeout, when set, is the session's instead.
 	LockTimeout time.Duration
 	// ActorIsDatabaseUser records the database session user as the author
 	// of a publish and the actor of a status change, and refuses a request
 	// naming anyone else: a name is free text, a database login is not.
 	ActorIsDatabaseUser bool
+	// ConnectTimeout bounds connecting, the server's first answer
+	// included, when the URL sets no connect_timeout; 0 means
+	// DefaultConnectTimeout.
+	ConnectTimeout time.Duration
+	// StatementTimeout bounds each statement when the URL sets no
+	// statement_timeout; 0 means DefaultStatementTimeout.
+	StatementTimeout time.Duration
 }
 
 // Store is the PostgreSQL-backed registry.Store.
@@ -119,7 +127,8 @@ type Store struct {
 	clock       registry.Clock
 	lockTimeout time.Duration
 	// user is the session user when Options.ActorIsDatabaseUser, else "".
-	user string
+	user   string
+	bounds bounds
 }
 
 var _ registry.Store = (*Store)(nil)
@@ -127,21 +136,21 @@ var _ registry.Store = (*Store)(nil)
 // Open connects to the registry database at url and checks that its schema
 // is the one this binary was built for.
 func Open(ctx context.Context, url string, opts Options) (*Store, error) {
-	cfg, err := pgxpool.ParseConfig(url)
+	cfg, b, err := parseConfig(url, opts)
 	if err != nil {
-		return nil, fmt.Errorf("the registry URL is not a valid PostgreSQL connection string: %w", err)
+		return nil, err
 	}
 	if opts.MaxConns > 0 {
 		cfg.MaxConns = opts.MaxConns
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("cannot connect to the registry database: %w", err)
+		return nil, connectError(ctx, err, &cfg.ConnConfig.Config, b)
 	}
 	conn, err := pool.Acquire(ctx)
 	if err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("cannot connect to the registry database: %w", err)
+		return nil, connectError(ctx, err, &cfg.ConnConfig.Config, b)
 	}
 	err = checkSchema(ctx, conn.Conn())
 	var user string
@@ -152,12 +161,9 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	conn.Release()
 	if err != nil {
 		pool.Close()
-		return nil, err
+		return nil, schemaError(ctx, err, b)
 	}
-	if opts.LockTimeout <= 0 {
-		opts.LockTimeout = 30 * time.Second
-	}
-	return &Store{pool: pool, clock: opts.Clock, lockTimeout: opts.LockTimeout, user: user}, nil
+	return &Store{pool: pool, clock: opts.Clock, lockTimeout: orDefault(opts.LockTimeout, DefaultLockTimeout), bounds: b, user: user}, nil
 }
 
 // Close closes the pool, waiting for connections in use to be returned.

@@ -29,7 +29,7 @@ func (s *Store) read(ctx context.Context, function string, fn func(tx pgx.Tx, h 
 		}
 		return fn(tx, h)
 	})
-	return dbError(ctx, err, "read "+function)
+	return s.dbError(ctx, err, "read "+function)
 }
 
 // Get returns one version with its files, verified against the sha256 of
@@ -135,11 +135,11 @@ func (s *Store) Audit(ctx context.Context, filter registry.AuditFilter) ([]regis
 		AND ($4::timestamptz IS NULL OR time >= $4) ORDER BY seq`,
 		filter.Function, filter.Actor, string(filter.Action), since)
 	if err != nil {
-		return nil, dbError(ctx, err, "read the audit log")
+		return nil, s.dbError(ctx, err, "read the audit log")
 	}
 	events, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (registry.Event, error) { return scanEvent(r) })
 	if err != nil {
-		return nil, dbError(ctx, err, "read the audit log")
+		return nil, s.dbError(ctx, err, "read the audit log")
 	}
 	return filter.Apply(events), nil
 }
@@ -150,5 +150,5 @@ func (s *Store) VerifyAudit(ctx context.Context) error {
 		return err
 	}
 	_, _, err := verifyChain(ctx, s.pool, "")
-	return dbError(ctx, err, "verify the audit log")
+	return s.dbError(ctx, err, "verify the audit log")
 }

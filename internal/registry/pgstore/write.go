@@ -42,7 +42,7 @@ func (s *Store) write(ctx context.Context, function, version string, do func(*se
 		return err
 	})
 	if err != nil {
-		return registry.Version{}, dbError(ctx, err, "write "+registry.Ref(function, version))
+		return registry.Version{}, s.dbError(ctx, err, "write "+registry.Ref(function, version))
 	}
 	return out, nil
 }
