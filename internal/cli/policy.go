@@ -65,5 +65,5 @@ func writeBaseline(path string, changes []finding.Change, now time.Time) error {
 	if err := config.WriteBaseline(&buf, changes, now); err != nil {
 		return err
 	}
-	return writeFileAtomic(path, buf.Bytes())
+	return writeReportFile(path, buf.Bytes())
 }
