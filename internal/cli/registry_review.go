@@ -120,7 +120,7 @@ func (o *decisionOptions) decide(ctx context.Context, c registry.Change) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(o.IO.ErrOut, "%s is %s by %s\n", v.Ref(), v.Status, c.Actor)
+		fmt.Fprintf(o.IO.ErrOut, "%s is %s by %s\n", safe(v.Ref()), v.Status, safe(c.Actor))
 		o.announce(ctx, s, hook, v, c.Action())
 		return nil
 	})
@@ -206,7 +206,7 @@ func (o *retireOptions) retire(ctx context.Context, to registry.Status) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(o.IO.ErrOut, "%s is %s\n", v.Ref(), v.Status)
+		fmt.Fprintf(o.IO.ErrOut, "%s is %s\n", safe(v.Ref()), v.Status)
 		return nil
 	})
 }
