@@ -139,7 +139,8 @@ func writeInto(path string, data []byte) error {
 }
 
 // writeFileAtomic writes through a temporary file in the same directory
-// and renames it into place. Missing parent directories are created.
+// and renames it into place. Missing parent directories are created; an
+// existing file's permission bits are kept.
 func writeFileAtomic(path string, data []byte) (err error) {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -158,8 +159,13 @@ func writeFileAtomic(path string, data []byte) (err error) {
 		_ = tmp.Close()
 		return err
 	}
-	// CreateTemp makes 0600 files; a report is as readable as any output.
-	if err := tmp.Chmod(0o644); err != nil {
+	// CreateTemp makes 0600 files; a new report is as readable as any
+	// output, and a replaced one keeps the permissions it had.
+	perm := fs.FileMode(0o644)
+	if old, err := os.Stat(path); err == nil && old.Mode().IsRegular() {
+		perm = old.Mode().Perm()
+	}
+	if err := tmp.Chmod(perm); err != nil {
 		_ = tmp.Close()
 		return err
 	}

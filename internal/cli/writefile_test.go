@@ -130,3 +130,22 @@ func TestWriteModeOfDevNull(t *testing.T) {
 		t.Errorf("%s would be replaced, not written in place", os.DevNull)
 	}
 }
+
+// Replacing a report keeps the permissions its owner gave it: a report
+// made private stays private.
+func TestWriteReportFileKeepsMode(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "r.json")
+	if err := os.WriteFile(p, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(p, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeReportFile(p, []byte("new")); err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Stat(p)
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, %v; want the file's own 0600 kept", info.Mode().Perm(), err)
+	}
+}
