@@ -53,11 +53,13 @@ func writeReportFile(path string, data []byte) error {
 	if info != nil && info.IsDir() {
 		return &fs.PathError{Op: "write", Path: path, Err: errors.New("is a directory")}
 	}
+	if target != path {
+		// Through the link even for a device: a link planted in /tmp that
+		// names a disk must meet the kernel's checks, not a direct open.
+		return writeThroughLink(path, target, stream, data)
+	}
 	if info != nil && writeModeOf(info) == writeInPlace {
 		return writeInto(target, data)
-	}
-	if target != path {
-		return writeThroughLink(path, target, stream, data)
 	}
 	return writeFileAtomic(target, data)
 }
@@ -67,9 +69,10 @@ func writeReportFile(path string, data []byte) error {
 // would to `>` (fs.protected_symlinks in sticky directories such as /tmp,
 // permissions on the target), which the rename alone would bypass; a
 // dangling link's target is created, as `>` would. The target is replaced
-// atomically only when it is the very file the kernel opened: a link into
-// /proc (/dev/stdout is one) names an open file or a pipe, not a path to
-// rename over, and is appended to in place, like the stream it is.
+// atomically only when it is the very regular file the kernel opened; a
+// device or FIFO is written in place, and so is a link into /proc
+// (/dev/stdout is one), which names an open file or a pipe, not a path to
+// rename over: it is appended to, like the stream it is.
 func writeThroughLink(link, target string, stream bool, data []byte) error {
 	f, err := os.OpenFile(link, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
@@ -96,8 +99,9 @@ func writeThroughLink(link, target string, stream bool, data []byte) error {
 // resolveLinks follows symbolic links from path to what they finally name,
 // returning that path and its FileInfo (nil when nothing is there yet: a new
 // path or a dangling link), and whether a link in /proc was followed: those
-// (/dev/stdout → /proc/self/fd/1) stand for open files, not paths. Unlike filepath.EvalSymlinks it accepts a
-// dangling last link, which names the file to create.
+// (/dev/stdout → /proc/self/fd/1) stand for open files, not paths. Unlike
+// filepath.EvalSymlinks it accepts a dangling last link, which names the
+// file to create.
 func resolveLinks(path string) (target string, info fs.FileInfo, viaProc bool, err error) {
 	p := path
 	for range maxLinkHops {

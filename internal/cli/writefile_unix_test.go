@@ -83,3 +83,31 @@ func TestWriteReportFileProcLink(t *testing.T) {
 		t.Errorf("the file holds %q, %v; want the report after the earlier output", b, err)
 	}
 }
+
+// A link to a FIFO is written through, in place: both stay what they are.
+func TestWriteReportFileLinkToFIFO(t *testing.T) {
+	dir := t.TempDir()
+	fifo, link := filepath.Join(dir, "pipe"), filepath.Join(dir, "out")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skipf("cannot make a FIFO here: %v", err)
+	}
+	if err := os.Symlink("pipe", link); err != nil {
+		t.Fatal(err)
+	}
+	r, err := os.OpenFile(fifo, os.O_RDWR|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		t.Skipf("cannot open a FIFO read-write here: %v", err)
+	}
+	defer r.Close()
+	if err := writeReportFile(link, []byte("report\n")); err != nil {
+		t.Fatal(err)
+	}
+	assertSymlink(t, link)
+	if info, err := os.Lstat(fifo); err != nil || info.Mode()&fs.ModeNamedPipe == 0 {
+		t.Fatalf("the FIFO was replaced: %v, %v", info, err)
+	}
+	buf := make([]byte, 64)
+	if n, err := readNow(r, buf); err != nil || string(buf[:n]) != "report\n" {
+		t.Errorf("read %q, %v from the FIFO; want the report", buf[:n], err)
+	}
+}
