@@ -161,7 +161,7 @@ func (opts *DiffOptions) compareAndWrite(ctx context.Context, pol *check.Policy,
 	}
 	printProblems(&r.stderr, c)
 	for _, s := range c.Report.StaleIgnores {
-		r.stale = append(r.stale, pol.StaleWarning(s))
+		r.stale = append(r.stale, staleWarning(pol, s))
 	}
 	rc := &rendering{failOn: c.FailOn, sides: []*check.Loaded{c.Base, c.Revision}}
 	if err := writeOutputs(opts.IO, opts.Outputs, c.Report, rc); err != nil {

@@ -186,9 +186,11 @@ func writeSummary(ios *iostreams.IOStreams, outs []output, results []*entryResul
 		s := summarize(r)
 		all.Contracts = append(all.Contracts, s)
 		all.ExitCode = worseExit(all.ExitCode, s.ExitCode)
-		line := entryName(s) + "\t" + s.Verdict
+		// The names come from .relay.yaml, which a pull request edits, and
+		// the summary is printed in the CI job log.
+		line := safe(entryName(s)) + "\t" + s.Verdict
 		if c := counts(s); c != "" {
-			line += "\t" + c
+			line += "\t" + safe(c)
 		}
 		fmt.Fprintln(tw, line)
 	}

@@ -149,7 +149,9 @@ func reportPanic(w io.Writer, v any, debugOn bool) int {
 }
 
 // oneLine keeps messages on one line: errors that wrap multi-line tool
-// output (git's stderr) would otherwise break `relay: …` grepping.
+// output (git's stderr) would otherwise break `relay: …` grepping. What
+// is left is escaped (report.SafeText): messages quote contracts and
+// .relay.yaml, and stderr is a terminal or a CI job log.
 func oneLine(s string) string {
 	var parts []string
 	for _, line := range strings.Split(s, "\n") {
@@ -157,7 +159,7 @@ func oneLine(s string) string {
 			parts = append(parts, line)
 		}
 	}
-	return strings.Join(parts, "; ")
+	return report.SafeText(strings.Join(parts, "; "))
 }
 
 // isInternal says err is a bug of relay's that a component caught (the

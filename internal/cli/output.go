@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -246,44 +245,8 @@ func writeOutput(ios *iostreams.IOStreams, o output, data []byte) error {
 		_, err := ios.Out.Write(data)
 		return err
 	}
-	if err := writeFileAtomic(o.Path, data); err != nil {
+	if err := writeReportFile(o.Path, data); err != nil {
 		return fmt.Errorf("cannot write the %s report to %s: %w", o.Format, o.Path, pathErrCause(err))
 	}
 	return nil
-}
-
-// writeFileAtomic writes through a temporary file in the same directory
-// and renames it into place, so readers (a CI step uploading the report, a
-// rerun) never see a half-written report. Missing parent directories are
-// created, as DESIGN.md promises for --output.
-func writeFileAtomic(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	if info, err := os.Stat(path); err == nil && info.IsDir() {
-		return &fs.PathError{Op: "write", Path: path, Err: errors.New("is a directory")}
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			_ = os.Remove(tmp.Name())
-		}
-	}()
-	if _, err := tmp.Write(data); err != nil {
-		_ = tmp.Close()
-		return err
-	}
-	// CreateTemp makes 0600 files; a report is as readable as any output.
-	if err := tmp.Chmod(0o644); err != nil {
-		_ = tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -80,10 +80,10 @@ func TestPlanOutputs(t *testing.T) {
 func TestWriteFileAtomic(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "a", "b", "r.json")
-	if err := writeFileAtomic(p, []byte("one")); err != nil {
+	if err := writeReportFile(p, []byte("one")); err != nil {
 		t.Fatal(err)
 	}
-	if err := writeFileAtomic(p, []byte("two")); err != nil {
+	if err := writeReportFile(p, []byte("two")); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(p)
@@ -101,7 +101,7 @@ func TestWriteFileAtomic(t *testing.T) {
 	if len(entries) != 1 {
 		t.Errorf("temporary files left behind: %v", entries)
 	}
-	if err := writeFileAtomic(dir, []byte("x")); err == nil {
+	if err := writeReportFile(dir, []byte("x")); err == nil {
 		t.Error("writing over a directory succeeded")
 	}
 }

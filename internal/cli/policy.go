@@ -23,8 +23,14 @@ func printNotices(ios *iostreams.IOStreams, pol *check.Policy) {
 // printStale warns about ignores that matched nothing.
 func printStale(ios *iostreams.IOStreams, pol *check.Policy, stale []report.StaleIgnore) {
 	for _, s := range stale {
-		fmt.Fprintln(ios.ErrOut, pol.StaleWarning(s))
+		fmt.Fprintln(ios.ErrOut, staleWarning(pol, s))
 	}
+}
+
+// staleWarning is the warning for one stale ignore, escaped: the entry's
+// rule, operation and pointer are .relay.yaml text a pull request writes.
+func staleWarning(pol *check.Policy, s report.StaleIgnore) string {
+	return safe(pol.StaleWarning(s))
 }
 
 // config loads .relay.yaml (explicit --config, else the nearest one up
@@ -65,5 +71,5 @@ func writeBaseline(path string, changes []finding.Change, now time.Time) error {
 	if err := config.WriteBaseline(&buf, changes, now); err != nil {
 		return err
 	}
-	return writeFileAtomic(path, buf.Bytes())
+	return writeReportFile(path, buf.Bytes())
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/relay-dev/relay/internal/registry"
 	"github.com/relay-dev/relay/internal/registry/filestore"
 	"github.com/relay-dev/relay/internal/registry/pgstore"
+	"github.com/relay-dev/relay/internal/report"
 	"github.com/relay-dev/relay/internal/source"
 )
 
@@ -231,7 +232,7 @@ func printVersionsTable(w io.Writer, vs []registry.Version) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "VERSION\tSTATUS\tAUTHOR\tREVIEWER\tCREATED\tDIFF")
 	for _, v := range vs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", v.Version, v.Status, v.Author, orDash(v.Reviewer),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", safe(v.Version), safe(string(v.Status)), safe(v.Author), safe(orDash(v.Reviewer)),
 			v.CreatedAt.UTC().Format(time.RFC3339), diffText(v.Diff))
 	}
 	_ = tw.Flush()
@@ -250,7 +251,7 @@ func diffText(d *registry.DiffSummary) string {
 		return "first version"
 	}
 	return fmt.Sprintf("%s vs %s (%d breaking, %d warning, %d non-breaking, %d info)",
-		orDash(d.Verdict), d.Base, d.Breaking, d.Warning, d.NonBreaking, d.Info)
+		safe(orDash(d.Verdict)), safe(d.Base), d.Breaking, d.Warning, d.NonBreaking, d.Info)
 }
 
 // isPostgresLocation reports whether loc names a PostgreSQL registry (a
@@ -260,3 +261,8 @@ func isPostgresLocation(loc string) bool {
 	_, isPG, _ := postgresConn(loc)
 	return isPG
 }
+
+// safe escapes registry metadata for a terminal or CI log: names, reasons
+// and versions are typed by people, and a file store is edited in the
+// pull requests it gates (report.SafeText says what is escaped and why).
+func safe(s string) string { return report.SafeText(s) }

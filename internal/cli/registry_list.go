@@ -63,7 +63,7 @@ func runVersions(ctx context.Context, opts *VersionsOptions) error {
 			return writeJSON(opts.IO.Out, out)
 		}
 		if len(vs) == 0 {
-			fmt.Fprintf(opts.IO.ErrOut, "%s has no versions in the registry\n", opts.Function)
+			fmt.Fprintf(opts.IO.ErrOut, "%s has no versions in the registry\n", safe(opts.Function))
 			return nil
 		}
 		printVersionsTable(opts.IO.Out, vs)
@@ -216,6 +216,9 @@ func runAudit(ctx context.Context, opts *AuditOptions) error {
 	})
 }
 
+// printAudit writes the events, or in text one tab-separated line each:
+// every field goes through safe, so a reason holding a newline and tabs
+// cannot forge a second event.
 func printAudit(w io.Writer, events []registry.Event, format string) error {
 	if format == "json" {
 		if events == nil {
@@ -224,7 +227,8 @@ func printAudit(w io.Writer, events []registry.Event, format string) error {
 		return writeJSON(w, events)
 	}
 	for _, e := range events {
-		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\n", e.Seq, e.Time.UTC().Format(time.RFC3339), e.Action, e.Ref(), e.Actor, e.Detail)
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\n", e.Seq, e.Time.UTC().Format(time.RFC3339),
+			safe(string(e.Action)), safe(e.Ref()), safe(e.Actor), safe(e.Detail))
 	}
 	return nil
 }
@@ -273,14 +277,15 @@ func versionsJSON(vs []registry.Version) []versionJSON {
 	return out
 }
 
+// printVersion writes a version's metadata, each field escaped by safe.
 func printVersion(w io.Writer, v registry.Version) {
 	fmt.Fprintf(w, "%s\nstatus:   %s\nkind:     %s\nmain:     %s\nsha256:   %s\nauthor:   %s\ncreated:  %s\n",
-		v.Ref(), v.Status, v.Kind, v.Main, v.SHA256, v.Author, v.CreatedAt.UTC().Format(time.RFC3339))
+		safe(v.Ref()), safe(string(v.Status)), safe(v.Kind), safe(v.Main), safe(v.SHA256), safe(v.Author), v.CreatedAt.UTC().Format(time.RFC3339))
 	if v.Reviewer != "" {
-		fmt.Fprintf(w, "reviewer: %s (%s)\n", v.Reviewer, v.DecidedAt.UTC().Format(time.RFC3339))
+		fmt.Fprintf(w, "reviewer: %s (%s)\n", safe(v.Reviewer), v.DecidedAt.UTC().Format(time.RFC3339))
 	}
 	if v.Reason != "" {
-		fmt.Fprintf(w, "reason:   %s\n", v.Reason)
+		fmt.Fprintf(w, "reason:   %s\n", safe(v.Reason))
 	}
 	fmt.Fprintf(w, "diff:     %s\n", diffText(v.Diff))
 }

@@ -125,8 +125,8 @@ func runPublish(ctx context.Context, opts *PublishOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "published %s (pending review): %s\n", v.Ref(), diffText(v.Diff))
-	fmt.Fprintf(opts.IO.ErrOut, "approve it with: relay contract approve %s --reviewer NAME\n", v.Ref())
+	fmt.Fprintf(opts.IO.ErrOut, "published %s (pending review): %s\n", safe(v.Ref()), diffText(v.Diff))
+	fmt.Fprintf(opts.IO.ErrOut, "approve it with: relay contract approve %s --reviewer NAME\n", safe(v.Ref()))
 	return nil
 }
 

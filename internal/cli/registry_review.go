@@ -149,7 +149,7 @@ func (o *decisionOptions) record(ctx context.Context, s registry.Store, hook *no
 	if c.Signature != nil {
 		signed = " (signed)"
 	}
-	fmt.Fprintf(o.IO.ErrOut, "%s is %s by %s%s\n", v.Ref(), v.Status, v.Reviewer, signed)
+	fmt.Fprintf(o.IO.ErrOut, "%s is %s by %s%s\n", safe(v.Ref()), v.Status, safe(v.Reviewer), signed)
 	o.announce(ctx, s, hook, v, c.Action())
 	return nil
 }
@@ -234,7 +234,7 @@ func (o *retireOptions) retire(ctx context.Context, to registry.Status) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(o.IO.ErrOut, "%s is %s\n", v.Ref(), v.Status)
+		fmt.Fprintf(o.IO.ErrOut, "%s is %s\n", safe(v.Ref()), v.Status)
 		return nil
 	})
 }

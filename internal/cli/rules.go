@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -28,15 +29,17 @@ func newCmdRules(ios *iostreams.IOStreams, runF func(*RulesOptions) error) *cobr
 		Long: `Without an argument, list every rule: ID, side (request, response or
 document), level and summary. With a rule ID, print its documentation with a
 before/after example and, where its request and response mirrors differ,
-the reason for its level.`,
-		Example: "  relay contract rules\n  relay contract rules response-property-removed\n  relay contract rules --format json",
+the reason for its level. Text is laid out for a terminal; --format markdown
+prints the rules reference's Markdown (contracts/rules.md), --format json
+the catalog's data.`,
+		Example: "  relay contract rules\n  relay contract rules response-property-removed\n  relay contract rules --format markdown response-property-removed\n  relay contract rules --format json",
 		Args:    cobra.MaximumNArgs(1),
 		RunE: runE(func(_ *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.ID = args[0]
 			}
-			if opts.Format != "text" && opts.Format != "json" {
-				return usageErrorf("--format must be text or json, not %q", opts.Format)
+			if opts.Format != "text" && opts.Format != "json" && opts.Format != "markdown" {
+				return usageErrorf("--format must be text, json or markdown, not %q", opts.Format)
 			}
 			if runF != nil {
 				return runF(opts)
@@ -44,7 +47,7 @@ the reason for its level.`,
 			return runRules(opts)
 		}),
 	}
-	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text or json")
+	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text, json or markdown")
 	return cmd
 }
 
@@ -75,11 +78,16 @@ func runRules(opts *RulesOptions) error {
 		}
 		selected = []*rules.Rule{r}
 	}
-	if opts.Format == "json" {
+	switch {
+	case opts.Format == "json":
 		return writeRulesJSON(opts.IO.Out, selected, opts.ID != "")
-	}
-	if opts.ID != "" {
-		_, err := fmt.Fprintf(opts.IO.Out, "%s\n\n%s", selected[0].ID, rules.Describe(selected[0]))
+	case opts.Format == "markdown" && opts.ID != "":
+		_, err := fmt.Fprintf(opts.IO.Out, "## %s\n\n%s", selected[0].ID, rules.Describe(selected[0]))
+		return err
+	case opts.Format == "markdown":
+		return writeRulesTable(opts.IO.Out, selected)
+	case opts.ID != "":
+		_, err := io.WriteString(opts.IO.Out, describeText(selected[0]))
 		return err
 	}
 	tw := tabwriter.NewWriter(opts.IO.Out, 0, 4, 2, ' ', 0)
@@ -89,6 +97,42 @@ func runRules(opts *RulesOptions) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", j.ID, j.Side, j.Level, j.Summary)
 	}
 	return tw.Flush()
+}
+
+// writeRulesTable is the list as the rules reference's Markdown table.
+func writeRulesTable(w io.Writer, selected []*rules.Rule) error {
+	var b strings.Builder
+	b.WriteString("| rule | side | level | summary |\n|---|---|---|---|\n")
+	for _, r := range selected {
+		j := toJSON(r)
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", j.ID, j.Side, j.Level, strings.ReplaceAll(j.Summary, "|", `\|`))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// describeText lays a rule's doc out for a terminal, where Markdown fences
+// would print as they are: prose paragraphs wrapped to the help width, the
+// indented before/after lines under an "Example:" heading.
+func describeText(r *rules.Rule) string {
+	j := toJSON(r)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n\nLevel: %s · side: %s\n\n%s\n", j.ID, j.Level, j.Side, wrap(j.Summary+".", helpWidth))
+	for _, para := range strings.Split(strings.Trim(r.Doc, "\n"), "\n\n") {
+		lines := strings.Split(para, "\n")
+		if strings.HasPrefix(lines[0], " ") {
+			b.WriteString("\nExample:\n")
+			for _, l := range lines {
+				b.WriteString("  " + strings.TrimPrefix(l, "  ") + "\n")
+			}
+			continue
+		}
+		b.WriteString("\n" + wrap(strings.Join(lines, " "), helpWidth) + "\n")
+	}
+	if r.Why != "" {
+		b.WriteString("\n" + wrap("Why this level: "+r.Why+".", helpWidth) + "\n")
+	}
+	return b.String()
 }
 
 func writeRulesJSON(w io.Writer, selected []*rules.Rule, one bool) error {

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
@@ -34,9 +33,17 @@ type htmlPage struct {
 	Title, Headline, Function, Base, Revision string
 	ExitCode                                  int
 	Counts                                    []htmlCount
-	Operations                                []string
-	Changes                                   []htmlChange
-	StaleIgnores                              int
+	// Operations are the operation filter's options; their order is the
+	// index Affects refers to, so each name is written once.
+	Operations []string
+	// Affects holds each distinct list of operations changes reach, as
+	// indexes into Operations. A change to a shared component reaches
+	// hundreds of operations (444 in the Stripe API), and many changes
+	// reach the same ones: written per change, the lists made that page
+	// 13 MB; here each list is written once and changes refer to it.
+	Affects      [][]int
+	Changes      []htmlChange
+	StaleIgnores int
 }
 
 type htmlCount struct {
@@ -46,13 +53,16 @@ type htmlCount struct {
 
 type htmlChange struct {
 	finding.Change
-	// Ops is a JSON array of the operations the change reaches, read by the
-	// operation filter.
-	Ops                string
-	BaseLoc, RevLoc    string
-	BaseSnip, RevSnip  []snippetLine
+	// Aff indexes htmlPage.Affects: the operations the change reaches, read
+	// by the operation filter and by the expandable affects list.
+	Aff               int
+	BaseLoc, RevLoc   string
+	BaseSnip, RevSnip []snippetLine
+	// AffectsText names the first maxAffectsShown operations, then how
+	// many more; AffectsCollapsed says the rest expand from Affects.
 	AffectsText        string
 	AffectsMoreThanOne bool
+	AffectsCollapsed   bool
 }
 
 type snippetLine struct {
@@ -79,26 +89,66 @@ func (h HTML) page(r *Report) htmlPage {
 		p.Counts = append(p.Counts, htmlCount{Level: l, N: levelCount(r.Summary, l)})
 	}
 	src := sourceLines{raw: h.Sources, split: map[string][]string{}}
-	opSet := map[string]bool{}
-	for _, c := range bySeverity(r.Changes) {
+	changes := bySeverity(r.Changes)
+	p.Operations = operationsOf(changes)
+	aff := affectsTable{index: map[string]int{}, lists: map[string]int{}}
+	for i, o := range p.Operations {
+		aff.index[o] = i
+	}
+	for _, c := range changes {
 		hc := htmlChange{Change: c, RevLoc: locText(c.Revision), RevSnip: src.snippet(c.Revision)}
 		if c.Base != nil {
 			hc.BaseLoc, hc.BaseSnip = locText(*c.Base), src.snippet(*c.Base)
 		}
-		ops := changeOps(c)
-		for _, o := range ops {
-			opSet[o] = true
-		}
-		hc.Ops = jsonStrings(ops)
+		hc.Aff = aff.add(changeOps(c))
 		hc.AffectsMoreThanOne = len(c.Affects) > 1
-		hc.AffectsText = strings.Join(c.Affects, ", ")
+		hc.AffectsCollapsed = len(c.Affects) > maxAffectsShown
+		hc.AffectsText = strings.Join(c.Affects[:min(len(c.Affects), maxAffectsShown)], ", ")
+		if hc.AffectsCollapsed {
+			hc.AffectsText += fmt.Sprintf(" and %d more", len(c.Affects)-maxAffectsShown)
+		}
 		p.Changes = append(p.Changes, hc)
 	}
-	for o := range opSet {
-		p.Operations = append(p.Operations, o)
-	}
-	sort.Strings(p.Operations)
+	p.Affects = aff.table
 	return p
+}
+
+// operationsOf lists, sorted, every operation the changes reach.
+func operationsOf(changes []finding.Change) []string {
+	set := map[string]bool{}
+	for _, c := range changes {
+		for _, o := range changeOps(c) {
+			set[o] = true
+		}
+	}
+	out := make([]string, 0, len(set))
+	for o := range set {
+		out = append(out, o)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// affectsTable collects distinct operation lists as index lists.
+type affectsTable struct {
+	index map[string]int // operation → its place in htmlPage.Operations
+	lists map[string]int // list key → its place in table
+	table [][]int
+}
+
+// add returns the place of ops in the table, adding it when new.
+func (a *affectsTable) add(ops []string) int {
+	key := strings.Join(ops, "\x00")
+	if i, ok := a.lists[key]; ok {
+		return i
+	}
+	idx := make([]int, len(ops))
+	for i, o := range ops {
+		idx[i] = a.index[o]
+	}
+	a.lists[key] = len(a.table)
+	a.table = append(a.table, idx)
+	return len(a.table) - 1
 }
 
 // changeOps is what the operation filter matches: every operation the
@@ -111,14 +161,6 @@ func changeOps(c finding.Change) []string {
 		return []string{c.Operation}
 	}
 	return []string{"document"}
-}
-
-func jsonStrings(ss []string) string {
-	b, err := json.Marshal(ss)
-	if err != nil { // strings always marshal; keep the filter working regardless
-		return "[]"
-	}
-	return string(b)
 }
 
 func locText(l finding.Location) string { return fmt.Sprintf("%s:%d:%d", l.File, l.Line, l.Column) }

@@ -2,7 +2,10 @@ package report
 
 // htmlSource is the page template. Everything the page needs is in it: no
 // stylesheet, script, font or image is fetched, so the report renders the
-// same offline, in a CI artifact viewer or from a mail attachment.
+// same offline, in a CI artifact viewer or from a mail attachment. In the
+// script, AFF[i] lists, as indexes into the operation filter's options,
+// the operations a change with data-aff="i" reaches; a collapsed affects
+// list is built from it when opened.
 const htmlSource = `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -29,6 +32,7 @@ h1 { font-size: 1.4rem; margin: .5rem 0; }
 code, pre { font: 12px/1.45 ui-monospace, SFMono-Regular, Menlo, monospace; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 0 1rem; margin: .25rem 0; }
 dt { color: var(--muted); } dd { margin: 0; overflow-wrap: anywhere; }
+details.affects summary { cursor: pointer; color: var(--muted); }
 .snips { display: grid; grid-template-columns: repeat(auto-fit, minmax(20rem, 1fr)); gap: .5rem; }
 pre { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; margin: .25rem 0; overflow-x: auto; padding: .25rem 0; }
 pre .l { display: block; padding: 0 .5rem; white-space: pre; }
@@ -49,19 +53,19 @@ pre .n { color: var(--muted); display: inline-block; min-width: 3em; text-align:
 <form class="filters" id="filters" onsubmit="return false">
 {{range .Counts}}<label><input type="checkbox" name="level" value="{{.Level}}" checked> {{.Level}}</label>
 {{end -}}
-<label>operation <select id="op"><option value="">all operations</option>{{range .Operations}}<option>{{.}}</option>{{end}}</select></label>
+<label>operation <select id="op"><option value="">all operations</option>{{range $i, $op := .Operations}}<option value="{{$i}}">{{$op}}</option>{{end}}</select></label>
 <label>text <input type="search" id="q" placeholder="rule, pointer, message"></label>
 <span class="muted" id="shown"></span>
 </form>
 <main>
 {{range .Changes -}}
-<article class="change {{.Level}}" data-level="{{.Level}}" data-ops="{{.Ops}}">
+<article class="change {{.Level}}" data-level="{{.Level}}" data-aff="{{.Aff}}">
 <div><span class="lvl">{{.Level}}</span> <code>{{.ID}}</code>{{if .Operation}} · <strong>{{.Operation}}</strong>{{end}}</div>
 <p class="msg">{{.Message}}</p>
 <dl>
 <dt>pointer</dt><dd><code>{{.Pointer}}</code></dd>
 {{- if .AffectsMoreThanOne}}
-<dt>affects</dt><dd>{{.AffectsText}}</dd>
+<dt>affects</dt><dd>{{.AffectsText}}{{if .AffectsCollapsed}}<details class="affects" data-aff="{{.Aff}}"><summary>{{len .Affects}} operations</summary></details>{{end}}</dd>
 {{- end}}
 </dl>
 <div class="snips">
@@ -77,8 +81,23 @@ pre .n { color: var(--muted); display: inline-block; min-width: 3em; text-align:
 </main>
 <script>
 (function () {
+  var AFF = {{.Affects}};
+  var opts = document.getElementById("op").options;
   var form = document.getElementById("filters");
   var items = document.querySelectorAll("article.change");
+  document.querySelectorAll("details.affects").forEach(function (d) {
+    d.addEventListener("toggle", function () {
+      if (!d.open || d.dataset.filled) { return; }
+      var ul = document.createElement("ul");
+      AFF[+d.dataset.aff].forEach(function (i) {
+        var li = document.createElement("li");
+        li.textContent = opts[i + 1].text;
+        ul.appendChild(li);
+      });
+      d.appendChild(ul);
+      d.dataset.filled = "1";
+    });
+  });
   function apply() {
     var levels = {};
     form.querySelectorAll("input[name=level]").forEach(function (b) { levels[b.value] = b.checked; });
@@ -87,7 +106,7 @@ pre .n { color: var(--muted); display: inline-block; min-width: 3em; text-align:
     var shown = 0;
     items.forEach(function (el) {
       var ok = levels[el.dataset.level] &&
-        (op === "" || JSON.parse(el.dataset.ops).indexOf(op) >= 0) &&
+        (op === "" || AFF[+el.dataset.aff].indexOf(+op) >= 0) &&
         (q === "" || el.textContent.toLowerCase().indexOf(q) >= 0);
       el.hidden = !ok;
       if (ok) { shown++; }

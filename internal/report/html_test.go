@@ -1,6 +1,7 @@
 package report_test
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -54,7 +55,7 @@ func TestHTMLFiltersAndEntries(t *testing.T) {
 		assert.Contains(t, out, `<input type="checkbox" name="level" value="`+string(l)+`" checked>`)
 	}
 	assert.Contains(t, out, `<select id="op">`)
-	assert.Contains(t, out, "<option>PUT /pets/{id}</option>", "operations reached only through affects are offered")
+	assert.Regexp(t, `<option value="\d+">PUT /pets/\{id\}</option>`, out, "operations reached only through affects are offered")
 	assert.Contains(t, out, `<input type="search" id="q"`)
 	assert.Equal(t, len(fixture().Changes), strings.Count(out, `<article class="change `))
 	assert.Contains(t, out, "<h1>relay: 2 breaking changes")
@@ -94,4 +95,35 @@ func TestHTMLEmpty(t *testing.T) {
 	out := string(render(t, "html", report.Options{}, empty()))
 	assert.Contains(t, out, "<p>No changes.</p>")
 	assert.NotContains(t, out, "<script")
+}
+
+// A change to a shared component reaches hundreds of operations (444 in
+// the Stripe API); listing them inline in every change made that page
+// 13 MB. Each distinct list is written once: a change shows the count,
+// the first few names, and expands to the rest from the page's table.
+func TestHTMLCollapsesLongAffects(t *testing.T) {
+	var ops []string
+	for i := range 500 {
+		ops = append(ops, fmt.Sprintf("GET /v1/some/fairly/long/resource/path/%04d/{id}", i))
+	}
+	var changes []finding.Change
+	for i := range 300 {
+		changes = append(changes, finding.Change{
+			ID: "response-property-removed", Level: finding.Breaking, Operation: ops[0],
+			Pointer: fmt.Sprintf("/components/schemas/Shared/properties/p%d", i), Message: fmt.Sprintf("response property 'p%d' was removed", i),
+			Revision: finding.Location{File: "api.yaml", Line: i + 1, Column: 1}, Affects: ops,
+		})
+	}
+	changes = append(changes, finding.Change{ID: "operation-added", Level: finding.NonBreaking, Operation: "POST /few",
+		Pointer: "/paths/~1few/post", Message: "operation POST /few was added", Revision: finding.Location{File: "api.yaml", Line: 1, Column: 1},
+		Affects: []string{"POST /few", "GET /few"}})
+	out := string(render(t, "html", report.Options{}, report.New(report.Tool{Name: "relay"}, report.Side{}, report.Side{}, changes, finding.Breaking)))
+
+	assert.Less(t, len(out), 400_000, "300 changes × 500 operations listed inline would be about 20 MB")
+	assert.LessOrEqual(t, strings.Count(out, ops[499]), 2, "an operation's name is written once for the filter and once in the table")
+	assert.Equal(t, 300, strings.Count(out, `<details class="affects" data-aff="0"><summary>500 operations</summary>`), "each change shows the count and expands")
+	assert.True(t, strings.Contains(out, "<dd>GET /v1/some/fairly/long/resource/path/0000/{id}, GET /v1/some/fairly/long/resource/path/0001/{id}, GET /v1/some/fairly/long/resource/path/0002/{id}, GET /v1/some/fairly/long/resource/path/0003/{id}, GET /v1/some/fairly/long/resource/path/0004/{id} and 495 more"), "the first operations are named")
+	assert.True(t, strings.Contains(out, "<dd>POST /few, GET /few</dd>"), "a short list stays inline")
+	assert.Empty(t, externalRef.FindAllString(out, -1), "still offline")
+	assert.Equal(t, 1, strings.Count(strings.ToLower(out), "<script"), "the table lives in the page's own script")
 }

@@ -11,7 +11,9 @@ import (
 )
 
 // Text renders the report for people: changes grouped by operation, the
-// most severe group first, each with its file:line.
+// most severe group first, each with its file:line. Every string that
+// comes from a contract goes through SafeText: the report is printed on
+// terminals and in CI job logs.
 type Text struct {
 	Color bool
 }
@@ -39,7 +41,7 @@ func (t Text) Render(w io.Writer, r *Report) error {
 		return bw.Flush()
 	}
 	for _, g := range groupChanges(r.Changes) {
-		fmt.Fprintf(bw, "\n%s\n", t.paint(ansiBold, g.name))
+		fmt.Fprintf(bw, "\n%s\n", t.paint(ansiBold, SafeText(g.name)))
 		for _, c := range g.changes {
 			t.change(bw, c)
 		}
@@ -52,9 +54,9 @@ func (t Text) Render(w io.Writer, r *Report) error {
 
 func sideText(s Side) string {
 	if s.Version != "" {
-		return s.Source + " (" + s.Version + ")"
+		return SafeText(s.Source) + " (" + SafeText(s.Version) + ")"
 	}
-	return s.Source
+	return SafeText(s.Source)
 }
 
 func (t Text) paint(code, s string) string {
@@ -66,10 +68,10 @@ func (t Text) paint(code, s string) string {
 
 func (t Text) change(w io.Writer, c finding.Change) {
 	label := fmt.Sprintf("%-12s", levelLabel[c.Level])
-	fmt.Fprintf(w, "  %s  %s  %s\n", t.paint(levelColor[c.Level], label), c.ID, c.Message)
-	loc := fmt.Sprintf("    %s:%d:%d", c.Revision.File, c.Revision.Line, c.Revision.Column)
+	fmt.Fprintf(w, "  %s  %s  %s\n", t.paint(levelColor[c.Level], label), SafeText(c.ID), SafeText(c.Message))
+	loc := fmt.Sprintf("    %s:%d:%d", SafeText(c.Revision.File), c.Revision.Line, c.Revision.Column)
 	if c.Base != nil {
-		loc += fmt.Sprintf(" (was %s:%d:%d)", c.Base.File, c.Base.Line, c.Base.Column)
+		loc += fmt.Sprintf(" (was %s:%d:%d)", SafeText(c.Base.File), c.Base.Line, c.Base.Column)
 	}
 	fmt.Fprintln(w, loc)
 	if len(c.Affects) > 1 {
@@ -78,10 +80,14 @@ func (t Text) change(w io.Writer, c finding.Change) {
 }
 
 func affectsText(ops []string) string {
-	if len(ops) <= maxAffectsShown {
-		return strings.Join(ops, ", ")
+	shown := make([]string, 0, maxAffectsShown)
+	for _, op := range ops[:min(len(ops), maxAffectsShown)] {
+		shown = append(shown, SafeText(op))
 	}
-	return strings.Join(ops[:maxAffectsShown], ", ") + fmt.Sprintf(" and %d more", len(ops)-maxAffectsShown)
+	if len(ops) <= maxAffectsShown {
+		return strings.Join(shown, ", ")
+	}
+	return strings.Join(shown, ", ") + fmt.Sprintf(" and %d more", len(ops)-maxAffectsShown)
 }
 
 type group struct {

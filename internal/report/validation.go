@@ -167,9 +167,11 @@ func (ValidationText) Render(w io.Writer, v *Validation) error {
 }
 
 // oneLine keeps a message on its line: a line per problem is what
-// editors and grep read.
+// editors and grep read. Line breaks become spaces; the rest of what a
+// terminal or CI log would act on is escaped by SafeText, as messages
+// quote the contract.
 func oneLine(s string) string {
-	return strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+	return SafeText(strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s))
 }
 
 // ProblemLine is one problem as editors and compilers write it:
@@ -184,6 +186,7 @@ func problemLoc(l finding.Location, source string) string {
 	if file == "" {
 		file = source
 	}
+	file = SafeText(file)
 	if l.Line < 1 {
 		return file
 	}

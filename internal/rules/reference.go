@@ -14,7 +14,8 @@ func WriteReference(w io.Writer) error {
 	b.WriteString("# relay rules reference\n\n")
 	b.WriteString("Generated from the rule catalog (`internal/rules`) by\n")
 	b.WriteString("`go test ./internal/rules -run TestReference -update`; do not edit by hand.\n")
-	b.WriteString("`relay contract rules ID` prints the same text for one rule.\n\n")
+	b.WriteString("`relay contract rules --format markdown ID` prints the same text for one rule;\n")
+	b.WriteString("without `--format` it is laid out for a terminal.\n\n")
 	fmt.Fprintf(&b, "%d rules.\n\n| rule | side | level | summary |\n|---|---|---|---|\n", len(all))
 	for _, r := range all {
 		fmt.Fprintf(&b, "| [`%s`](#%s) | %s | %s | %s |\n", r.ID, r.ID, sideName(r.Side), r.Level, r.Summary)
