@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"time"
 
 	"github.com/relay-dev/relay/internal/registry"
 )
@@ -77,8 +78,8 @@ func parseEvent(b []byte, line int) (registry.Event, error) {
 // commit point of every operation. It holds the log's lock, drops a
 // partial line left by a crashed appender, and fsyncs before returning, so
 // a returned event survives a crash.
-func appendEvent(ctx context.Context, root *os.Root, e registry.Event) (registry.Event, error) {
-	lock, err := acquire(ctx, root, auditLock)
+func appendEvent(ctx context.Context, root *os.Root, e registry.Event, wait time.Duration) (registry.Event, error) {
+	lock, err := acquire(ctx, root, auditLock, "the audit log", wait)
 	if err != nil {
 		return e, err
 	}

@@ -113,12 +113,16 @@ const gitignoreText = "# relay contract registry: lock and temporary files are n
 type Options struct {
 	// Clock stamps events; nil means the wall clock.
 	Clock func() time.Time
+	// LockWait bounds every wait for a lock another writer holds; 0 means
+	// DefaultLockWait.
+	LockWait time.Duration
 }
 
 // Store is the file-backed registry.Store.
 type Store struct {
-	dir   string
-	clock registry.Clock
+	dir      string
+	clock    registry.Clock
+	lockWait time.Duration
 
 	mu      sync.Mutex
 	root    *os.Root // nil until the directory exists
@@ -130,7 +134,10 @@ var _ registry.Store = (*Store)(nil)
 // Open returns the store kept in dir. The directory is created by the
 // first write, so reading a repository without a registry changes nothing.
 func Open(dir string, opts Options) (*Store, error) {
-	s := &Store{dir: dir, clock: opts.Clock}
+	s := &Store{dir: dir, clock: opts.Clock, lockWait: opts.LockWait}
+	if s.lockWait <= 0 {
+		s.lockWait = DefaultLockWait
+	}
 	info, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"time"
 
 	"github.com/relay-dev/relay/internal/registry"
 )
@@ -15,6 +16,8 @@ import (
 type session struct {
 	root *os.Root
 	st   *fnState
+	// wait bounds every lock wait of the session.
+	wait time.Duration
 }
 
 // write runs do under the function's lock, on a state read after the lock
@@ -32,7 +35,7 @@ func (s *Store) write(ctx context.Context, function, version string, create bool
 	if err := mkdirAllSync(root, fnDir(function)); err != nil {
 		return registry.Version{}, fmt.Errorf("cannot create the directory of %s: %w", function, err)
 	}
-	lock, err := acquire(ctx, root, path.Join(fnDir(function), fnLock))
+	lock, err := acquire(ctx, root, path.Join(fnDir(function), fnLock), function, s.lockWait)
 	if err != nil {
 		return registry.Version{}, err
 	}
@@ -41,6 +44,7 @@ func (s *Store) write(ctx context.Context, function, version string, create bool
 	if err != nil {
 		return registry.Version{}, err
 	}
+	sess.wait = s.lockWait
 	return do(sess)
 }
 
@@ -146,7 +150,7 @@ func (sess *session) swapPointer(expected pointer) error {
 
 // commit appends the event (the commit point) and replays it on the state.
 func (sess *session) commit(ctx context.Context, e registry.Event) (registry.Event, error) {
-	e, err := appendEvent(ctx, sess.root, e)
+	e, err := appendEvent(ctx, sess.root, e, sess.wait)
 	if err != nil {
 		return e, err
 	}
