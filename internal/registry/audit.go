@@ -31,7 +31,10 @@ var GenesisHash = strings.Repeat("0", 64)
 
 // Event is one entry of the append-only audit log.
 type Event struct {
-	// Seq numbers events from 1 with no gaps.
+	// Seq numbers the events of one hash chain from 1 with no gaps. A
+	// backend keeps one chain for the whole registry (PostgreSQL) or one
+	// per function (the file store, so that branches working on different
+	// functions merge without conflict); Seq is unique within a chain.
 	Seq      int64     `json:"seq"`
 	Time     time.Time `json:"time"`
 	Actor    string    `json:"actor"`

@@ -225,7 +225,7 @@ func readJSON(t *testing.T, name string, v any) {
 func TestPartialAuditLine(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "registry")
 	seed(t, dir, false)
-	log := filepath.Join(dir, "audit.jsonl")
+	log := filepath.Join(dir, fnPay, "audit.jsonl")
 	f, err := os.OpenFile(log, os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
 		t.Fatal(err)

@@ -6,14 +6,23 @@
 //
 //	<root>/                      default .relay/registry/ in the repository
 //	  .gitignore                 ignores the lock and temporary files below
-//	  .audit.lock                lock file for appending to audit.jsonl
-//	  audit.jsonl                the audit log: one JSON event per line
+//	  audit.jsonl                the global audit log of earlier relays: read, never written
 //	  <team>/<name>/             one directory per function
 //	    .lock                    the function's lock file
+//	    audit.jsonl              the function's audit log: one JSON event per line
 //	    active.json              pointer to the active version
 //	    <version>/               one directory per version, e.g. 1.4.0/
 //	      version.json           metadata: file list and hashes, status, review
 //	      <contract files>       the bundle, at its relative paths
+//
+// Each function has its own hash chain, so two branches that publish or
+// review different functions change different files, and git merges them
+// without a conflict. A registry written by an earlier relay keeps every
+// event in one global audit.jsonl; it is read, verified as one chain and
+// never appended to again. A function's history is its events in that log,
+// then its own log, whose first event continues the chain from the
+// function's last legacy event (same next Seq, PrevHash its hash), so the
+// old events stay bound to the new ones and nothing is rewritten.
 //
 // Content files are written once and never changed. version.json is
 // rewritten (atomically) when the status changes; its file list, hashes,
@@ -21,12 +30,13 @@
 //
 // # Commit protocol and crash safety
 //
-// The audit log is the commit point: an operation has happened exactly
-// when its event is a complete line of audit.jsonl. Everything else is
+// The function's audit log is the commit point: an operation has happened
+// exactly when its event is a complete line of the log. Everything else is
 // either written before the event (a version's content) or derived from
 // the log afterwards (statuses in version.json, active.json):
 //
-//   - Publish writes the bundle and version.json into a temporary directory
+//   - Publish creates the function's log if it is missing (empty), then
+//     writes the bundle and version.json into a temporary directory
 //     .tmp-<version>-<random> beside the version directories, fsyncs every
 //     file and directory in it, renames it to <version>/, fsyncs the
 //     function directory, and only then appends the publish event, whose
@@ -57,11 +67,11 @@
 //
 // # Concurrency
 //
-// Writers of one function serialise on its lock file, and appends to the
-// log on .audit.lock, with flock(2), which works across processes; lock
-// order is always function, then log. Readers take no locks: every file
-// they read is replaced atomically (rename) or only ever appended to, and
-// they read the log before the directories it names.
+// Writers of one function serialise on its lock file with flock(2), which
+// works across processes; a function's log is only appended to under that
+// lock, and every lock wait is bounded (Options.LockWait). Readers take no
+// locks: every file they read is replaced atomically (rename) or only ever
+// appended to, and they read the log before the directories it names.
 //
 // All paths are opened through an os.Root, so a symbolic link committed
 // into the registry cannot lead a read or a write outside it.
@@ -73,9 +83,9 @@
 // file against version.json and the bundle against the SHA256 in its
 // publish event. Audit lists events without verifying, so a damaged log
 // can still be inspected. A hash chain cannot notice events cut off its
-// end: that needs the log's history in version control. Nor can two
-// branches that both appended to audit.jsonl be merged into one valid
-// chain, so publish and review on one branch (the default branch, or CI).
+// end: that needs the log's history in version control. Two branches that
+// both appended to one function's log conflict in git; MergeLogs (behind
+// `relay registry merge-driver`) re-chains them deterministically.
 package filestore
 
 import (
@@ -97,7 +107,8 @@ const DefaultDir = ".relay/registry"
 // Names inside the root. Teams must start with a letter or digit, so
 // dot-files cannot collide with them; auditFile is refused as a team name.
 const (
-	auditFile  = "audit.jsonl"
+	auditFile = "audit.jsonl"
+	// auditLock was the global log's lock; still ignored, for old checkouts.
 	auditLock  = ".audit.lock"
 	gitignore  = ".gitignore"
 	fnLock     = ".lock"

@@ -28,10 +28,10 @@ func TestLayout(t *testing.T) {
 	ok(t)(s.Apply(ctx, registry.Change{Function: fnPay, Version: "1.0.0", Actor: "bob", Reason: "looks <good> & fine", To: registry.Approved}))
 
 	wantTree := []string{
-		".audit.lock", ".gitignore", "audit.jsonl",
+		".gitignore",
 		"my-team/payments/.lock", "my-team/payments/1.0.0/api.yaml",
 		"my-team/payments/1.0.0/paths/pets.yaml", "my-team/payments/1.0.0/schemas/empty.json",
-		"my-team/payments/1.0.0/version.json", "my-team/payments/active.json",
+		"my-team/payments/1.0.0/version.json", "my-team/payments/active.json", "my-team/payments/audit.jsonl",
 	}
 	if got := tree(t, dir); !slices.Equal(got, wantTree) {
 		t.Errorf("tree:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(wantTree, "\n"))
@@ -90,10 +90,11 @@ func TestLayout(t *testing.T) {
 	checkAuditLines(t, dir, sum)
 }
 
-// checkAuditLines pins audit.jsonl: one compact JSON object per line.
+// checkAuditLines pins the function's audit.jsonl: one compact JSON object
+// per line.
 func checkAuditLines(t *testing.T, dir, sum string) {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, "audit.jsonl"))
+	data, err := os.ReadFile(filepath.Join(dir, fnPay, "audit.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,11 +43,15 @@ func (s *Store) snapshot(ctx context.Context, function string) (*os.Root, *fnSta
 	if err != nil {
 		return nil, nil, err
 	}
-	log, err := readLog(root, true)
+	legacy, err := readLegacy(root, true)
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := fold(function, log.events)
+	h, err := readHistory(root, legacy, function, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := fold(function, h.events())
 	return root, st, err
 }
 
@@ -145,11 +149,15 @@ func (s *Store) Audit(ctx context.Context, filter registry.AuditFilter) ([]regis
 	if err != nil {
 		return nil, err
 	}
-	log, err := readLog(root, false)
+	legacy, err := readLegacy(root, false)
 	if err != nil {
 		return nil, err
 	}
-	return filter.Apply(log.events), nil
+	events, err := allEvents(root, legacy, false)
+	if err != nil {
+		return nil, err
+	}
+	return filter.Apply(events), nil
 }
 
 // VerifyAudit recomputes the whole hash chain.
@@ -161,6 +169,13 @@ func (s *Store) VerifyAudit(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	_, err = readLog(root, true)
+	if root == nil {
+		return nil
+	}
+	legacy, err := readLegacy(root, true)
+	if err != nil {
+		return err
+	}
+	_, err = allEvents(root, legacy, true)
 	return err
 }

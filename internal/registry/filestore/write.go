@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path"
-	"time"
 
 	"github.com/relay-dev/relay/internal/registry"
 )
@@ -16,8 +15,7 @@ import (
 type session struct {
 	root *os.Root
 	st   *fnState
-	// wait bounds every lock wait of the session.
-	wait time.Duration
+	hist *history
 }
 
 // write runs do under the function's lock, on a state read after the lock
@@ -44,7 +42,6 @@ func (s *Store) write(ctx context.Context, function, version string, create bool
 	if err != nil {
 		return registry.Version{}, err
 	}
-	sess.wait = s.lockWait
 	return do(sess)
 }
 
@@ -73,15 +70,19 @@ func (s *Store) rootFor(function, version string, create bool) (*os.Root, error)
 // temporary files go, version.json files and active.json roll forward to
 // the log. A pointer that contradicts the log stops the write.
 func begin(root *os.Root, function string) (*session, error) {
-	log, err := readLog(root, true)
+	legacy, err := readLegacy(root, true)
 	if err != nil {
 		return nil, err
 	}
-	st, err := fold(function, log.events)
+	h, err := readHistory(root, legacy, function, true)
 	if err != nil {
 		return nil, err
 	}
-	sess := &session{root: root, st: st}
+	st, err := fold(function, h.events())
+	if err != nil {
+		return nil, err
+	}
+	sess := &session{root: root, st: st, hist: h}
 	if err := sess.reconcile(); err != nil {
 		return nil, err
 	}
@@ -149,8 +150,8 @@ func (sess *session) swapPointer(expected pointer) error {
 }
 
 // commit appends the event (the commit point) and replays it on the state.
-func (sess *session) commit(ctx context.Context, e registry.Event) (registry.Event, error) {
-	e, err := appendEvent(ctx, sess.root, e, sess.wait)
+func (sess *session) commit(e registry.Event) (registry.Event, error) {
+	e, err := appendEvent(sess.root, sess.hist, e)
 	if err != nil {
 		return e, err
 	}
