@@ -162,7 +162,7 @@ func newCmdAudit(ios *iostreams.IOStreams, runF func(*AuditOptions) error) *cobr
 	fl.BoolVar(&opts.Verify, "verify", false, "recompute the hash chain; exit 1 naming the first broken event")
 	fl.StringVar(&opts.Filter.Function, "function", "", "only this function's events")
 	fl.StringVar(&opts.Filter.Actor, "actor", "", "only this actor's events")
-	fl.StringVar(&action, "action", "", "only this action (publish, approve, reject, deprecate, withdraw, notify-failed)")
+	fl.StringVar(&action, "action", "", "only this action (publish, approve, reject, deprecate, withdraw, notify-failed, merge)")
 	fl.StringVar(&since, "since", "", "only events on or after this date (YYYY-MM-DD)")
 	fl.StringVar(&opts.Format, "format", "text", "text or json")
 	return cmd

@@ -24,6 +24,11 @@ const (
 	// ActionNotifyFailed records a notification that could not be
 	// delivered; reserved for the notifier, which no store method writes yet.
 	ActionNotifyFailed Action = "notify-failed"
+	// ActionMerge records that two branches' events were merged into one
+	// chain; it changes no version, and its Detail names the events that
+	// were re-chained with their former hashes. Only the file store's
+	// merge driver writes it.
+	ActionMerge Action = "merge"
 )
 
 // GenesisHash is the PrevHash of the first event.

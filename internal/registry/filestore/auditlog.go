@@ -227,7 +227,9 @@ func ensureLog(root *os.Root, function string) error {
 func functions(root *os.Root, legacy *auditLog) ([]string, error) {
 	set := map[string]bool{}
 	for _, e := range legacy.events {
-		set[e.Function] = true
+		if checkFunction(e.Function) == nil {
+			set[e.Function] = true
+		}
 	}
 	teams, err := readDir(root, ".")
 	if err != nil {

@@ -6,6 +6,7 @@
 //
 //	<root>/                      default .relay/registry/ in the repository
 //	  .gitignore                 ignores the lock and temporary files below
+//	  .gitattributes             no line-ending conversion; audit.jsonl merges with relay
 //	  audit.jsonl                the global audit log of earlier relays: read, never written
 //	  <team>/<name>/             one directory per function
 //	    .lock                    the function's lock file
@@ -109,12 +110,20 @@ const DefaultDir = ".relay/registry"
 const (
 	auditFile = "audit.jsonl"
 	// auditLock was the global log's lock; still ignored, for old checkouts.
-	auditLock  = ".audit.lock"
-	gitignore  = ".gitignore"
-	fnLock     = ".lock"
-	activeFile = "active.json"
-	tmpPrefix  = ".tmp-"
+	auditLock     = ".audit.lock"
+	gitignore     = ".gitignore"
+	gitattributes = ".gitattributes"
+	fnLock        = ".lock"
+	activeFile    = "active.json"
+	tmpPrefix     = ".tmp-"
 )
+
+// gitattributesText keeps git from converting line endings in the stored
+// bytes (core.autocrlf would otherwise make every checkout fail its
+// hashes) and names the merge driver for the audit logs.
+const gitattributesText = "# relay contract registry: stored bytes are never converted, and audit logs merge with\n" +
+	"#   git config merge.relay-audit.driver \"relay registry merge-driver %O %A %B %P\"\n" +
+	"* -text\n" + auditFile + " merge=relay-audit\n"
 
 // gitignoreText keeps lock and temporary files out of commits.
 const gitignoreText = "# relay contract registry: lock and temporary files are not part of the record.\n" +
@@ -137,7 +146,7 @@ type Store struct {
 
 	mu      sync.Mutex
 	root    *os.Root // nil until the directory exists
-	ignored bool     // .gitignore checked by this Store
+	ignored bool     // .gitignore and .gitattributes checked by this Store
 }
 
 var _ registry.Store = (*Store)(nil)
@@ -180,7 +189,7 @@ func (s *Store) Close() error {
 }
 
 // writeRoot returns the root, creating the directory on first use and
-// making sure it has its .gitignore.
+// making sure it has its .gitignore and .gitattributes.
 func (s *Store) writeRoot() (*os.Root, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -196,6 +205,9 @@ func (s *Store) writeRoot() (*os.Root, error) {
 	}
 	if !s.ignored {
 		if err := ensureFile(s.root, gitignore, []byte(gitignoreText)); err != nil {
+			return nil, err
+		}
+		if err := ensureFile(s.root, gitattributes, []byte(gitattributesText)); err != nil {
 			return nil, err
 		}
 		s.ignored = true
