@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -183,11 +184,7 @@ func parseSince(since string) (time.Time, error) {
 func runAudit(ctx context.Context, opts *AuditOptions) error {
 	return opts.withStore(ctx, func(ctx context.Context, s registry.Store) error {
 		if opts.Verify {
-			if err := s.VerifyAudit(ctx); err != nil {
-				return err
-			}
-			fmt.Fprintln(opts.IO.ErrOut, "audit trail verified: the hash chain is intact")
-			return nil
+			return verifyAudit(ctx, opts, s)
 		}
 		events, err := s.Audit(ctx, opts.Filter)
 		if err != nil {
@@ -195,6 +192,24 @@ func runAudit(ctx context.Context, opts *AuditOptions) error {
 		}
 		return printAudit(opts.IO.Out, events, opts.Format)
 	})
+}
+
+// verifyAudit runs the store's verification. A store that reports several
+// problems gets one line each, then a count, so none hides behind another.
+func verifyAudit(ctx context.Context, opts *AuditOptions, s registry.Store) error {
+	err := s.VerifyAudit(ctx)
+	var many interface{ Unwrap() []error }
+	if errors.As(err, &many) && len(many.Unwrap()) > 1 {
+		for _, e := range many.Unwrap() {
+			fmt.Fprintf(opts.IO.ErrOut, "relay: %s\n", oneLine(e.Error()))
+		}
+		return fmt.Errorf("the registry failed verification: %d problems, listed above", len(many.Unwrap()))
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(opts.IO.ErrOut, "audit trail verified: the hash chains, the stored files and their statuses are intact")
+	return nil
 }
 
 func printAudit(w io.Writer, events []registry.Event, format string) error {

@@ -52,6 +52,12 @@ func (s *Store) snapshot(ctx context.Context, function string) (*os.Root, *fnSta
 		return nil, nil, err
 	}
 	st, err := fold(function, h.events())
+	if err != nil {
+		return nil, nil, err
+	}
+	if root != nil {
+		err = checkOrphans(root, st, h)
+	}
 	return root, st, err
 }
 
@@ -75,6 +81,9 @@ func load(root *os.Root, st *fnState, version string, withFiles bool) (registry.
 	}
 	m, err := readMeta(root, *v)
 	if err != nil {
+		return registry.Version{}, err
+	}
+	if _, err := st.checkStatus(version, m.metaStatus, metaName(root, *v)); err != nil {
 		return registry.Version{}, err
 	}
 	out := withMeta(*v, m)
@@ -158,24 +167,4 @@ func (s *Store) Audit(ctx context.Context, filter registry.AuditFilter) ([]regis
 		return nil, err
 	}
 	return filter.Apply(events), nil
-}
-
-// VerifyAudit recomputes the whole hash chain.
-func (s *Store) VerifyAudit(ctx context.Context) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	root, err := s.readRoot()
-	if err != nil {
-		return err
-	}
-	if root == nil {
-		return nil
-	}
-	legacy, err := readLegacy(root, true)
-	if err != nil {
-		return err
-	}
-	_, err = allEvents(root, legacy, true)
-	return err
 }

@@ -82,6 +82,9 @@ func begin(root *os.Root, function string) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkOrphans(root, st, h); err != nil {
+		return nil, err
+	}
 	sess := &session{root: root, st: st, hist: h}
 	if err := sess.reconcile(); err != nil {
 		return nil, err
@@ -124,8 +127,12 @@ func (sess *session) syncMeta(version string) error {
 	if err != nil {
 		return err
 	}
-	if want := statusOf(v); !m.metaStatus.equal(want) {
-		m.metaStatus = want
+	stale, err := sess.st.checkStatus(version, m.metaStatus, metaName(sess.root, v))
+	if err != nil {
+		return err
+	}
+	if stale {
+		m.metaStatus = statusOf(v)
 		return writeAtomic(sess.root, path.Join(dir, registry.MetadataFile), encodeJSON(m))
 	}
 	return nil
