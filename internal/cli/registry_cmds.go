@@ -25,6 +25,8 @@ type RegistryOptions struct {
 	Getenv func(string) string
 	// Now is the clock for timestamps; nil means the wall clock.
 	Now func() time.Time
+	// openStore, when set by a test, replaces opening the registry.
+	openStore func(ctx context.Context) (registry.Store, error)
 }
 
 // bindRegistry adds the --registry flag every registry command takes.
@@ -33,6 +35,9 @@ func (o *RegistryOptions) bindRegistry(cmd *cobra.Command) {
 }
 
 func (o *RegistryOptions) open(ctx context.Context) (registry.Store, error) {
+	if o.openStore != nil {
+		return o.openStore(ctx)
+	}
 	return openRegistry(ctx, registryLocation(o.Registry, o.Getenv), o.Now)
 }
 

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -109,7 +110,10 @@ func (o *decisionOptions) parse(ref, verb string) error {
 }
 
 // decide records the decision, then announces it to the webhook, which is
-// resolved first so that a problem with the settings writes nothing.
+// resolved first so that a problem with the settings writes nothing. A
+// decision that was committed is announced even when work after the
+// commit failed (a full disk): that failure is still exit 1, reported
+// after the announcement.
 func (o *decisionOptions) decide(ctx context.Context, c registry.Change) error {
 	hook, err := o.webhook()
 	if err != nil {
@@ -117,12 +121,12 @@ func (o *decisionOptions) decide(ctx context.Context, c registry.Change) error {
 	}
 	return o.withStore(ctx, func(ctx context.Context, s registry.Store) error {
 		v, err := s.Apply(ctx, c)
-		if err != nil {
+		if err != nil && !errors.Is(err, registry.ErrAfterCommit) {
 			return err
 		}
 		fmt.Fprintf(o.IO.ErrOut, "%s is %s by %s\n", v.Ref(), v.Status, c.Actor)
 		o.announce(ctx, s, hook, v, c.Action())
-		return nil
+		return err
 	})
 }
 
@@ -203,10 +207,10 @@ func (o *retireOptions) retire(ctx context.Context, to registry.Status) error {
 	}
 	return o.withStore(ctx, func(ctx context.Context, s registry.Store) error {
 		v, err := s.Apply(ctx, registry.Change{Function: o.Function, Version: o.Version, Actor: actor, Reason: o.Reason, To: to})
-		if err != nil {
+		if err != nil && !errors.Is(err, registry.ErrAfterCommit) {
 			return err
 		}
 		fmt.Fprintf(o.IO.ErrOut, "%s is %s\n", v.Ref(), v.Status)
-		return nil
+		return err
 	})
 }

@@ -59,7 +59,10 @@ type Store interface {
 	// the change (Change.Validate, then Change.Decide against the stored
 	// version: an author may not approve their own version unless
 	// AllowSelf), and appends its event and updates the version in one
-	// atomic write, so a refused change records nothing.
+	// atomic write, so a refused change records nothing. A backend with
+	// work after its commit point (the file store's derived files) that
+	// fails there returns the committed version with an error wrapping
+	// ErrAfterCommit: the change happened and must still be announced.
 	Apply(ctx context.Context, c Change) (Version, error)
 	// Audit returns the events matching the filter in the order they
 	// happened: each chain in sequence order, chains merged by time.

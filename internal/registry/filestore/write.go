@@ -167,17 +167,24 @@ func (sess *session) commit(e registry.Event) (registry.Event, error) {
 }
 
 // afterStatus brings the derived files up to date after a committed status
-// change. The change itself is already permanent: a failure here is
-// reported, and the next write to the function repairs the files.
+// change. The change itself is already permanent: a failure here returns
+// the committed version with an ErrAfterCommit error, and the next write
+// to the function repairs the files.
 func (sess *session) afterStatus(version string, before pointer) (registry.Version, error) {
 	ref := registry.Ref(sess.st.function, version)
 	err := sess.syncMeta(version)
 	if err == nil {
 		err = sess.swapPointer(before)
 	}
-	if err != nil {
-		return registry.Version{}, fmt.Errorf("%s was recorded in the audit log, but updating its files failed (the next change to %s repairs them): %w",
-			ref, sess.st.function, err)
+	if err == nil {
+		var v registry.Version
+		if v, err = load(sess.root, sess.st, version, false); err == nil {
+			return v, nil
+		}
 	}
-	return load(sess.root, sess.st, version, false)
+	// Committed all the same: return what the log says, so that the caller
+	// still announces the change.
+	return *sess.st.versions[version], registry.AfterCommit(fmt.Errorf(
+		"%s is %s in the audit log, but updating its files failed (the next change to %s repairs them): %w",
+		ref, sess.st.versions[version].Status, sess.st.function, err))
 }
