@@ -19,7 +19,7 @@ func newCmdRegistry(ios *iostreams.IOStreams) *cobra.Command {
 		Short: "Administer a shared contract registry",
 		RunE:  groupRunE,
 	}
-	cmd.AddCommand(newCmdMigrate(ios, nil), newCmdMergeDriver(ios, nil))
+	cmd.AddCommand(newCmdMigrate(ios, nil), newCmdMergeDriver(ios, nil), newCmdRepair(ios, nil))
 	return cmd
 }
 
