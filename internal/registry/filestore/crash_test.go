@@ -339,3 +339,25 @@ func crashBeforeCommit(t *testing.T, s *filestore.Store, version string) {
 	}()
 	_, _ = s.Publish(context.Background(), registrytest.Request(fnPay, version, "alice", "crashed"))
 }
+
+// TestLeftoverClearedByNextWrite: the next write to the function removes a
+// crash leftover, so that once the log moves past it, it is never taken
+// for a version whose publish was cut from the log.
+func TestLeftoverClearedByNextWrite(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "registry")
+	seed(t, dir, false)
+	s := open(t, dir, nil)
+	defer s.Close()
+	ctx := context.Background()
+	crashBeforeCommit(t, s, "9.9.9")
+	ok(t)(s.Publish(ctx, registrytest.Request(fnPay, "1.1.0", "alice", "1.1.0")))
+	if _, err := os.Stat(filepath.Join(dir, fnPay, "9.9.9")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the leftover 9.9.9 is still there: %v", err)
+	}
+	if err := s.VerifyAudit(ctx); err != nil {
+		t.Errorf("VerifyAudit after the next write: %v", err)
+	}
+	if vs, err := s.List(ctx, fnPay); err != nil || len(vs) != 2 {
+		t.Errorf("List = %d versions, %v; want 1.0.0 and 1.1.0", len(vs), err)
+	}
+}

@@ -79,9 +79,15 @@ func verifyFunction(root *os.Root, legacy *auditLog, function string) []error {
 // version created after the function's last event, in a function whose
 // log exists (publish creates the log before any content).
 func checkOrphans(root *os.Root, st *fnState, h *history) error {
+	_, err := findOrphans(root, st, h)
+	return err
+}
+
+// findOrphans is checkOrphans, also returning the crash leftover, if any.
+func findOrphans(root *os.Root, st *fnState, h *history) (leftover string, err error) {
 	entries, err := readDir(root, fnDir(st.function))
 	if err != nil {
-		return fmt.Errorf("cannot list %s: %w", displayName(root, fnDir(st.function)), err)
+		return "", fmt.Errorf("cannot list %s: %w", displayName(root, fnDir(st.function)), err)
 	}
 	_, statErr := root.Stat(fnLogName(st.function))
 	logMissing := errors.Is(statErr, fs.ErrNotExist) && len(h.legacy) == 0
@@ -97,16 +103,19 @@ func checkOrphans(root *os.Root, st *fnState, h *history) error {
 		orphans = append(orphans, name)
 	}
 	// Writers of a function are serialised, so a crash leaves at most one.
-	if len(orphans) == 0 || len(orphans) == 1 && !logMissing && crashLeftover(root, st, orphans[0]) {
-		return nil
+	switch {
+	case len(orphans) == 0:
+		return "", nil
+	case len(orphans) == 1 && !logMissing && crashLeftover(root, st, orphans[0]):
+		return orphans[0], nil
 	}
 	slices.SortFunc(orphans, registry.CompareVersions)
 	logName := displayName(root, fnLogName(st.function))
 	if logMissing {
-		return registry.Errorf(registry.ErrTampered, "%s has stored versions (%s) but no audit log: %s was deleted; restore it from version control",
+		return "", registry.Errorf(registry.ErrTampered, "%s has stored versions (%s) but no audit log: %s was deleted; restore it from version control",
 			st.function, strings.Join(orphans, ", "), logName)
 	}
-	return registry.Errorf(registry.ErrTampered, "%s has stored versions that its audit log %s never published (%s): the log was emptied or cut; restore it from version control",
+	return "", registry.Errorf(registry.ErrTampered, "%s has stored versions that its audit log %s never published (%s): the log was emptied or cut; restore it from version control",
 		st.function, logName, strings.Join(orphans, ", "))
 }
 

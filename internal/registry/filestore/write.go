@@ -82,8 +82,16 @@ func begin(root *os.Root, function string) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkOrphans(root, st, h); err != nil {
+	leftover, err := findOrphans(root, st, h)
+	if err != nil {
 		return nil, err
+	}
+	if leftover != "" {
+		// Never acknowledged to anyone, and once the log moves on it could
+		// no longer be told from a version whose publish was cut from it.
+		if err := removeTree(root, versionDir(function, leftover)); err != nil {
+			return nil, fmt.Errorf("cannot clear the uncommitted leftover %s: %w", displayName(root, versionDir(function, leftover)), err)
+		}
 	}
 	sess := &session{root: root, st: st, hist: h}
 	if err := sess.reconcile(); err != nil {
