@@ -220,7 +220,11 @@ func printAudit(w io.Writer, events []registry.Event, format string) error {
 		return writeJSON(w, events)
 	}
 	for _, e := range events {
-		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\n", e.Seq, e.Time.UTC().Format(time.RFC3339), e.Action, e.Ref(), e.Actor, e.Detail)
+		what := e.Ref()
+		if e.Version == "" { // a merge concerns the function, not a version
+			what = e.Function
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\n", e.Seq, e.Time.UTC().Format(time.RFC3339), e.Action, what, e.Actor, e.Detail)
 	}
 	return nil
 }
