@@ -43,6 +43,13 @@ func (s *Store) snapshot(ctx context.Context, function string) (*os.Root, *fnSta
 	if err != nil {
 		return nil, nil, err
 	}
+	var listed []string
+	if root != nil {
+		// Listed before the log is read: see listVersions.
+		if listed, err = listVersions(root, function); err != nil {
+			return nil, nil, err
+		}
+	}
 	legacy, err := readLegacy(root, true)
 	if err != nil {
 		return nil, nil, err
@@ -56,7 +63,7 @@ func (s *Store) snapshot(ctx context.Context, function string) (*os.Root, *fnSta
 		return nil, nil, err
 	}
 	if root != nil {
-		err = checkOrphans(root, st, h)
+		err = checkOrphans(root, st, h, listed)
 	}
 	return root, st, err
 }

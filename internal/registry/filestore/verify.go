@@ -49,6 +49,10 @@ func (s *Store) VerifyAudit(ctx context.Context) error {
 
 // verifyFunction returns the problems of one function.
 func verifyFunction(root *os.Root, legacy *auditLog, function string) []error {
+	listed, err := listVersions(root, function)
+	if err != nil {
+		return []error{err}
+	}
 	h, err := readHistory(root, legacy, function, true)
 	if err != nil {
 		return []error{err}
@@ -57,7 +61,7 @@ func verifyFunction(root *os.Root, legacy *auditLog, function string) []error {
 	if err != nil {
 		return []error{err}
 	}
-	if err := checkOrphans(root, st, h); err != nil {
+	if err := checkOrphans(root, st, h, listed); err != nil {
 		return []error{err} // a missing history explains everything else
 	}
 	var problems []error
@@ -74,31 +78,48 @@ func verifyFunction(root *os.Root, legacy *auditLog, function string) []error {
 	return problems
 }
 
+// listVersions names the version directories of function. Readers, who
+// take no lock, list them before they read the log: every publish they see
+// then either is in the log they read or is the one publish in progress,
+// since writers of a function are serialised.
+func listVersions(root *os.Root, function string) ([]string, error) {
+	entries, err := readDir(root, fnDir(function))
+	if err != nil {
+		return nil, fmt.Errorf("cannot list %s: %w", displayName(root, fnDir(function)), err)
+	}
+	var out []string
+	for _, e := range entries {
+		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		if _, err := registry.ParseVersion(e.Name()); err == nil {
+			out = append(out, e.Name())
+		}
+	}
+	return out, nil
+}
+
 // checkOrphans refuses version directories the log does not name, except
-// the one a publish that crashed before its commit may leave: a pending
-// version created after the function's last event, in a function whose
-// log exists (publish creates the log before any content).
-func checkOrphans(root *os.Root, st *fnState, h *history) error {
-	_, err := findOrphans(root, st, h)
+// the one a publish that crashed before its commit (or is committing now)
+// may leave: a pending version created after the function's last event, in
+// a function whose log exists (publish creates the log before any
+// content). listed comes from listVersions.
+func checkOrphans(root *os.Root, st *fnState, h *history, listed []string) error {
+	_, err := findOrphans(root, st, h, listed)
 	return err
 }
 
 // findOrphans is checkOrphans, also returning the crash leftover, if any.
-func findOrphans(root *os.Root, st *fnState, h *history) (leftover string, err error) {
-	entries, err := readDir(root, fnDir(st.function))
-	if err != nil {
-		return "", fmt.Errorf("cannot list %s: %w", displayName(root, fnDir(st.function)), err)
-	}
+func findOrphans(root *os.Root, st *fnState, h *history, listed []string) (leftover string, err error) {
 	_, statErr := root.Stat(fnLogName(st.function))
 	logMissing := errors.Is(statErr, fs.ErrNotExist) && len(h.legacy) == 0
 	var orphans []string
-	for _, e := range entries {
-		name := e.Name()
-		if !e.IsDir() || strings.HasPrefix(name, ".") || st.versions[name] != nil {
+	for _, name := range listed {
+		if st.versions[name] != nil {
 			continue
 		}
-		if _, err := registry.ParseVersion(name); err != nil {
-			continue
+		if _, err := root.Stat(versionDir(st.function, name)); errors.Is(err, fs.ErrNotExist) {
+			continue // a leftover the function's writer cleared since
 		}
 		orphans = append(orphans, name)
 	}

@@ -82,7 +82,11 @@ func begin(root *os.Root, function string) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	leftover, err := findOrphans(root, st, h)
+	listed, err := listVersions(root, function)
+	if err != nil {
+		return nil, err
+	}
+	leftover, err := findOrphans(root, st, h, listed)
 	if err != nil {
 		return nil, err
 	}
