@@ -142,10 +142,36 @@ func readHistory(root *os.Root, legacy *auditLog, function string, verify bool) 
 	}
 	own, err := readLog(root, fnLogName(function), verify, base)
 	if err != nil {
+		if split := splitHistory(root, h, function); split != nil {
+			return nil, split
+		}
 		return nil, err
 	}
 	h.own = own
 	return h, nil
+}
+
+// splitHistory explains a function's own log that does not continue its
+// last legacy event because it continues an earlier one: an older relay
+// appended to the global log after this one began the function's own log.
+func splitHistory(root *os.Root, h *history, function string) error {
+	if root == nil || len(h.legacy) < 2 {
+		return nil
+	}
+	own, err := readLog(root, fnLogName(function), false, nil)
+	if err != nil || len(own.events) == 0 {
+		return nil
+	}
+	for i, e := range h.legacy[:len(h.legacy)-1] {
+		if e.Hash == own.events[0].PrevHash {
+			return registry.Errorf(registry.ErrTampered,
+				"%s continues %s's history from event %d of %s, but an older relay has since written event %d for %s there; "+
+					"upgrade every relay that writes to this registry, then restore %s from version control",
+				displayName(root, fnLogName(function)), function, e.Seq, displayName(root, auditFile), h.legacy[i+1].Seq, function,
+				displayName(root, auditFile))
+		}
+	}
+	return nil
 }
 
 // appendEvent chains e after the function's last event and appends it to

@@ -3,6 +3,7 @@ package filestore_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -82,5 +83,35 @@ func TestLegacyLogTampered(t *testing.T) {
 	err := s.VerifyAudit(context.Background())
 	if !errors.Is(err, registry.ErrTampered) || !strings.Contains(err.Error(), name+" line 5:") {
 		t.Errorf("VerifyAudit of an edited legacy log: %v; want ErrTampered naming %s line 5", err, name)
+	}
+}
+
+// TestLegacyLogWrittenAfterOwnLog: an older relay that appends to the
+// global log for a function whose own log already continues it splits the
+// history; reads fail naming both logs and the cause.
+func TestLegacyLogWrittenAfterOwnLog(t *testing.T) {
+	dir := copyLegacy(t)
+	s := open(t, dir, nil)
+	defer s.Close()
+	ctx := context.Background()
+	ok(t)(s.Apply(ctx, registry.Change{Function: fnPay, Version: "1.1.0", Actor: "bob", To: registry.Approved}))
+	legacy, err := s.Audit(ctx, registry.AuditFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := registry.Chain(&legacy[4], registry.Event{Time: legacy[4].Time, Actor: "relay", Action: registry.ActionNotifyFailed,
+		Function: fnPay, Version: "1.0.0", Detail: "written by an older relay"})
+	line, _ := json.Marshal(old)
+	f, err := os.OpenFile(filepath.Join(dir, "audit.jsonl"), os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = f.Write(append(line, '\n'))
+	_ = f.Close()
+	_, err = s.List(ctx, fnPay)
+	want := filepath.Join(dir, fnPay, "audit.jsonl") + " continues my-team/payments's history from event 4 of " + filepath.Join(dir, "audit.jsonl") +
+		", but an older relay has since written event 6 for my-team/payments there"
+	if !errors.Is(err, registry.ErrTampered) || !strings.Contains(err.Error(), want) {
+		t.Errorf("List after an older relay wrote the global log: %v\nwant: %s", err, want)
 	}
 }
