@@ -11,14 +11,14 @@ import (
 )
 
 // newCmdRegistry is the `relay registry` group: administration of a shared
-// registry database.
+// registry database, and the file registry's git merge driver.
 func newCmdRegistry(ios *iostreams.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "registry <command>",
 		Short: "Administer a shared contract registry",
 		RunE:  groupRunE,
 	}
-	cmd.AddCommand(newCmdMigrate(ios, nil))
+	cmd.AddCommand(newCmdMigrate(ios, nil), newCmdMergeDriver(ios, nil), newCmdRepair(ios, nil))
 	return cmd
 }
 

@@ -30,6 +30,8 @@ type RegistryOptions struct {
 	AllowedSigners string
 	// policy is the approval policy open found; nil for PostgreSQL.
 	policy *approvalPolicy
+	// openStore, when set by a test, replaces opening the registry.
+	openStore func(ctx context.Context) (registry.Store, error)
 }
 
 // bindRegistry adds the --registry flag every registry command takes.
@@ -45,6 +47,9 @@ func (o *RegistryOptions) onPostgres() bool {
 }
 
 func (o *RegistryOptions) open(ctx context.Context) (registry.Store, error) {
+	if o.openStore != nil {
+		return o.openStore(ctx)
+	}
 	s, pol, err := openGated(ctx, registryLocation(o.Registry, o.Getenv), o.Now,
 		trustOptions{AllowedSigners: o.AllowedSigners, Getenv: o.Getenv, Warn: o.IO.ErrOut})
 	o.policy = pol

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -181,7 +182,7 @@ func newCmdAudit(ios *iostreams.IOStreams, runF func(*AuditOptions) error) *cobr
 	fl.BoolVar(&opts.Verify, "verify", false, "recompute the hash chain; exit 1 naming the first broken event")
 	fl.StringVar(&opts.Filter.Function, "function", "", "only this function's events")
 	fl.StringVar(&opts.Filter.Actor, "actor", "", "only this actor's events")
-	fl.StringVar(&action, "action", "", "only this action (publish, approve, reject, deprecate, withdraw, sign, notify-failed)")
+	fl.StringVar(&action, "action", "", "only this action (publish, approve, reject, deprecate, withdraw, sign, notify-failed, merge)")
 	fl.StringVar(&since, "since", "", "only events on or after this date (YYYY-MM-DD)")
 	fl.StringVar(&opts.Format, "format", "text", "text or json")
 	return cmd
@@ -202,11 +203,7 @@ func parseSince(since string) (time.Time, error) {
 func runAudit(ctx context.Context, opts *AuditOptions) error {
 	return opts.withStore(ctx, func(ctx context.Context, s registry.Store) error {
 		if opts.Verify {
-			if err := s.VerifyAudit(ctx); err != nil {
-				return err
-			}
-			fmt.Fprintln(opts.IO.ErrOut, "audit trail verified: the hash chain is intact")
-			return nil
+			return verifyAudit(ctx, opts, s)
 		}
 		events, err := s.Audit(ctx, opts.Filter)
 		if err != nil {
@@ -214,6 +211,24 @@ func runAudit(ctx context.Context, opts *AuditOptions) error {
 		}
 		return printAudit(opts.IO.Out, events, opts.Format)
 	})
+}
+
+// verifyAudit runs the store's verification. A store that reports several
+// problems gets one line each, then a count, so none hides behind another.
+func verifyAudit(ctx context.Context, opts *AuditOptions, s registry.Store) error {
+	err := s.VerifyAudit(ctx)
+	var many interface{ Unwrap() []error }
+	if errors.As(err, &many) && len(many.Unwrap()) > 1 {
+		for _, e := range many.Unwrap() {
+			fmt.Fprintf(opts.IO.ErrOut, "relay: %s\n", oneLine(e.Error()))
+		}
+		return fmt.Errorf("the registry failed verification: %d problems, listed above", len(many.Unwrap()))
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(opts.IO.ErrOut, "audit trail verified: the hash chains, the stored files and their statuses are intact")
+	return nil
 }
 
 // printAudit writes the events, or in text one tab-separated line each:
@@ -227,8 +242,12 @@ func printAudit(w io.Writer, events []registry.Event, format string) error {
 		return writeJSON(w, events)
 	}
 	for _, e := range events {
+		what := e.Ref()
+		if e.Version == "" { // a merge concerns the function, not a version
+			what = e.Function
+		}
 		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\n", e.Seq, e.Time.UTC().Format(time.RFC3339),
-			safe(string(e.Action)), safe(e.Ref()), safe(e.Actor), safe(e.Detail))
+			safe(string(e.Action)), safe(what), safe(e.Actor), safe(e.Detail))
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -211,4 +212,62 @@ func TestConfigProblemIsNeverANotifyFailure(t *testing.T) {
 	assert.NotContains(t, b.stderr, "notification failed")
 	require.Equal(t, 0, b.code, b.stderr)
 	assert.Equal(t, []string{"publish 1.0.0", "approve 1.0.0"}, b.trail(t))
+}
+
+// diskFullStore commits like the store it wraps, then fails the way the
+// file store does when rewriting version.json finds the disk full.
+type diskFullStore struct{ registry.Store }
+
+func (s diskFullStore) Apply(ctx context.Context, c registry.Change) (registry.Version, error) {
+	v, err := s.Store.Apply(ctx, c)
+	if err != nil {
+		return v, err
+	}
+	return v, registry.AfterCommit(errors.New(v.Ref() + " is approved in the audit log, but updating its files failed: no space left on device"))
+}
+
+// approveOnFullDisk approves through a store that fails after its commit.
+func approveOnFullDisk(t *testing.T, webhook string) approval {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "registry")
+	store, err := filestore.Open(dir, filestore.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = store.Close() })
+	_, err = store.Publish(context.Background(), registrytest.Request("my-team/payments", "1.0.0", "ada", "v1"))
+	require.NoError(t, err)
+	t.Chdir(t.TempDir())
+	ios, _, _, stderr := iostreams.Test()
+	cmd := newCmdApprove(ios, func(o *ApproveOptions) error {
+		o.NotifyBackoff = time.Millisecond
+		o.openStore = func(context.Context) (registry.Store, error) { return diskFullStore{store}, nil }
+		o.Getenv = func(k string) string {
+			if k == NotifyEnv {
+				return webhook
+			}
+			return ""
+		}
+		return runApprove(context.Background(), o)
+	})
+	code := execute(context.Background(), func() *cobra.Command { return rootWith(ios, cmd) },
+		[]string{"approve", "my-team/payments@1.0.0", "--reviewer", "bob", "--reason", "ok"}, ios)
+	return approval{store: store, code: code, stderr: stderr.String()}
+}
+
+// TestApprovalOnAFullDiskIsStillAnnounced: the approval was committed, so
+// the webhook hears of it (or notify-failed is recorded) before the failure
+// is reported with exit 1.
+func TestApprovalOnAFullDiskIsStillAnnounced(t *testing.T) {
+	h, url := serveHook(t)
+	a := approveOnFullDisk(t, url)
+	assert.Equal(t, exitInput, a.code, a.stderr)
+	assert.Contains(t, a.stderr, "my-team/payments@1.0.0 is approved by bob\n")
+	assert.Contains(t, a.stderr, "notified the webhook of my-team/payments@1.0.0")
+	assert.Contains(t, a.stderr, "relay: my-team/payments@1.0.0 is approved in the audit log, but updating its files failed: no space left on device\n")
+	assert.Len(t, h.bodies, 1)
+
+	_, failing := serveHook(t, 500, 500, 500, 500)
+	b := approveOnFullDisk(t, failing)
+	assert.Equal(t, exitInput, b.code, b.stderr)
+	assert.Contains(t, b.stderr, "is approved, but the notification failed")
+	assert.Equal(t, []string{"publish 1.0.0", "approve 1.0.0", "notify-failed 1.0.0"}, b.trail(t))
 }

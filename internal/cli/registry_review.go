@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -123,7 +124,10 @@ func (o *decisionOptions) parse(ref, verb string) error {
 // decide records the decision, then announces it to the webhook, which is
 // resolved first so that a problem with the settings writes nothing.
 // precheck, when set, runs on the open store before the decision is
-// written; its error refuses the decision with nothing recorded.
+// written; its error refuses the decision with nothing recorded. A
+// decision that was committed is announced even when work after the
+// commit failed (a full disk): that failure is still exit 1, reported
+// after the announcement.
 func (o *decisionOptions) decide(ctx context.Context, c registry.Change, precheck func(context.Context, registry.Store) error) error {
 	hook, err := o.webhook()
 	if err != nil {
@@ -139,10 +143,12 @@ func (o *decisionOptions) decide(ctx context.Context, c registry.Change, prechec
 	})
 }
 
-// record applies the change and announces it.
+// record applies the change and announces it. A change committed before
+// a later step failed (registry.ErrAfterCommit) is still announced, and
+// the failure returned after.
 func (o *decisionOptions) record(ctx context.Context, s registry.Store, hook *notify.Webhook, c registry.Change) error {
 	v, err := s.Apply(ctx, c)
-	if err != nil {
+	if err != nil && !errors.Is(err, registry.ErrAfterCommit) {
 		return err
 	}
 	signed := ""
@@ -151,7 +157,7 @@ func (o *decisionOptions) record(ctx context.Context, s registry.Store, hook *no
 	}
 	fmt.Fprintf(o.IO.ErrOut, "%s is %s by %s%s\n", safe(v.Ref()), v.Status, safe(v.Reviewer), signed)
 	o.announce(ctx, s, hook, v, c.Action())
-	return nil
+	return err
 }
 
 // retireOptions is what deprecate and withdraw share.
@@ -231,10 +237,10 @@ func (o *retireOptions) retire(ctx context.Context, to registry.Status) error {
 	}
 	return o.withStore(ctx, func(ctx context.Context, s registry.Store) error {
 		v, err := s.Apply(ctx, registry.Change{Function: o.Function, Version: o.Version, Actor: actor, Reason: o.Reason, To: to})
-		if err != nil {
+		if err != nil && !errors.Is(err, registry.ErrAfterCommit) {
 			return err
 		}
 		fmt.Fprintf(o.IO.ErrOut, "%s is %s\n", safe(v.Ref()), v.Status)
-		return nil
+		return err
 	})
 }

@@ -24,6 +24,11 @@ const (
 	// ActionNotifyFailed records a notification that could not be
 	// delivered; reserved for the notifier, which no store method writes yet.
 	ActionNotifyFailed Action = "notify-failed"
+	// ActionMerge records that two branches' events were merged into one
+	// chain; it changes no version, and its Detail names the events that
+	// were re-chained with their former hashes. Only the file store's
+	// merge driver writes it.
+	ActionMerge Action = "merge"
 )
 
 // GenesisHash is the PrevHash of the first event.
@@ -31,7 +36,10 @@ var GenesisHash = strings.Repeat("0", 64)
 
 // Event is one entry of the append-only audit log.
 type Event struct {
-	// Seq numbers events from 1 with no gaps.
+	// Seq numbers the events of one hash chain from 1 with no gaps. A
+	// backend keeps one chain for the whole registry (PostgreSQL) or one
+	// per function (the file store, so that branches working on different
+	// functions merge without conflict); Seq is unique within a chain.
 	Seq      int64     `json:"seq"`
 	Time     time.Time `json:"time"`
 	Actor    string    `json:"actor"`

@@ -28,7 +28,23 @@ var (
 	ErrTampered = errors.New("tampered")
 	// ErrInvalid: a malformed name, version, bundle path or missing field.
 	ErrInvalid = errors.New("invalid")
+	// ErrAfterCommit: the change was committed (its event is in the audit
+	// log), but work that follows the commit failed, such as the file
+	// store rewriting its derived files on a full disk. The Version
+	// returned with it is the committed one, so callers still announce the
+	// change; the backend repairs the rest on its next write.
+	ErrAfterCommit = errors.New("committed, but a follow-up failed")
 )
+
+// afterCommit marks err as a failure after the commit point.
+type afterCommit struct{ err error }
+
+func (e *afterCommit) Error() string   { return e.err.Error() }
+func (e *afterCommit) Unwrap() []error { return []error{e.err, ErrAfterCommit} }
+
+// AfterCommit wraps err, which happened after a change was committed, so
+// that errors.Is(err, ErrAfterCommit) holds and err's own kind still shows.
+func AfterCommit(err error) error { return &afterCommit{err: err} }
 
 // sentence is an error whose message is a whole sentence of its own and
 // whose kind is a sentinel; the sentinel's short text is not repeated.

@@ -20,6 +20,7 @@
 //   - Every change appends an Event to the audit log. Events are chained:
 //     each carries the hash of its predecessor, so editing, inserting or
 //     removing an event in the middle breaks the chain (see VerifyChain).
+//     A backend keeps one chain for the registry or one per function.
 //
 // Store is the interface a backend implements; package registrytest holds
 // the conformance suite every backend must pass, and package filestore is
@@ -58,9 +59,13 @@ type Store interface {
 	// the change (Change.Validate, then Change.Decide against the stored
 	// version: an author may not approve their own version unless
 	// AllowSelf), and appends its event and updates the version in one
-	// atomic write, so a refused change records nothing.
+	// atomic write, so a refused change records nothing. A backend with
+	// work after its commit point (the file store's derived files) that
+	// fails there returns the committed version with an error wrapping
+	// ErrAfterCommit: the change happened and must still be announced.
 	Apply(ctx context.Context, c Change) (Version, error)
-	// Audit returns the events matching the filter, in sequence order.
+	// Audit returns the events matching the filter in the order they
+	// happened: each chain in sequence order, chains merged by time.
 	Audit(ctx context.Context, filter AuditFilter) ([]Event, error)
 	// VerifyAudit recomputes the hash chain and returns ErrTampered naming
 	// the first event that does not match.

@@ -23,7 +23,7 @@ func (s *Store) Apply(ctx context.Context, c registry.Change) (registry.Version,
 			return registry.Version{}, err
 		}
 		before := sess.st.want()
-		if _, err := sess.commit(ctx, c.Event(s.clock.Stamp())); err != nil {
+		if _, err := sess.commit(c.Event(s.clock.Stamp())); err != nil {
 			return registry.Version{}, err
 		}
 		hook("status-committed")
@@ -45,7 +45,7 @@ func (s *Store) Note(ctx context.Context, function, version, actor string, actio
 			return registry.Version{}, notFound(sess.st, version)
 		}
 		e := registry.Event{Time: s.clock.Stamp(), Actor: actor, Action: action, Function: function, Version: version, Detail: detail}
-		_, err := sess.commit(ctx, e)
+		_, err := sess.commit(e)
 		return *v, err
 	})
 	return err

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -225,7 +226,7 @@ func readJSON(t *testing.T, name string, v any) {
 func TestPartialAuditLine(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "registry")
 	seed(t, dir, false)
-	log := filepath.Join(dir, "audit.jsonl")
+	log := filepath.Join(dir, fnPay, "audit.jsonl")
 	f, err := os.OpenFile(log, os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -262,7 +263,7 @@ func TestStaleDerivedFiles(t *testing.T) {
 	meta := filepath.Join(dir, fnPay, "1.0.0", "version.json")
 	data, _ := os.ReadFile(meta)
 	stale := strings.Replace(string(data), `"status": "approved"`, `"status": "pending"`, 1)
-	stale = strings.Replace(stale, `"reviewer": "bob",`, "", 1)
+	stale = regexp.MustCompile(`,\s*"reviewer": "bob",\s*"decidedAt": "[^"]*"`).ReplaceAllString(stale, "")
 	if err := os.WriteFile(meta, []byte(stale), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -285,13 +286,16 @@ func TestStaleDerivedFiles(t *testing.T) {
 func TestOrphanIgnored(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "registry")
 	seed(t, dir, false)
-	orphan := filepath.Join(dir, fnPay, "9.9.9")
-	if err := os.CopyFS(orphan, os.DirFS(filepath.Join(dir, fnPay, "1.0.0"))); err != nil {
-		t.Fatal(err)
-	}
 	s := open(t, dir, nil)
 	defer s.Close()
 	ctx := context.Background()
+	crashBeforeCommit(t, s, "9.9.9")
+	if _, err := os.Stat(filepath.Join(dir, fnPay, "9.9.9", "version.json")); err != nil {
+		t.Fatalf("the crashed publish left no orphan: %v", err)
+	}
+	if err := s.VerifyAudit(ctx); err != nil {
+		t.Errorf("VerifyAudit with a crash leftover: %v", err)
+	}
 	vs, err := s.List(ctx, fnPay)
 	if err != nil || len(vs) != 1 {
 		t.Fatalf("List = %d versions, %v; want only 1.0.0", len(vs), err)
@@ -314,5 +318,46 @@ func TestOrphanIgnored(t *testing.T) {
 	v, err := s.Get(ctx, fnPay, "9.9.9")
 	if err != nil || !strings.Contains(string(v.Files["api.yaml"]), "real") {
 		t.Errorf("Get 9.9.9 after publishing over the orphan: %v", err)
+	}
+}
+
+// crashBeforeCommit stops a publish of version between placing its content
+// and appending its event, as a crash there would.
+func crashBeforeCommit(t *testing.T, s *filestore.Store, version string) {
+	t.Helper()
+	type stop struct{}
+	filestore.SetTestHook(func(stage string) {
+		if stage == "before-commit" {
+			panic(stop{})
+		}
+	})
+	defer filestore.SetTestHook(nil)
+	defer func() {
+		if r := recover(); r != (stop{}) {
+			t.Fatalf("the publish did not stop before its commit: %v", r)
+		}
+	}()
+	_, _ = s.Publish(context.Background(), registrytest.Request(fnPay, version, "alice", "crashed"))
+}
+
+// TestLeftoverClearedByNextWrite: the next write to the function removes a
+// crash leftover, so that once the log moves past it, it is never taken
+// for a version whose publish was cut from the log.
+func TestLeftoverClearedByNextWrite(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "registry")
+	seed(t, dir, false)
+	s := open(t, dir, nil)
+	defer s.Close()
+	ctx := context.Background()
+	crashBeforeCommit(t, s, "9.9.9")
+	ok(t)(s.Publish(ctx, registrytest.Request(fnPay, "1.1.0", "alice", "1.1.0")))
+	if _, err := os.Stat(filepath.Join(dir, fnPay, "9.9.9")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the leftover 9.9.9 is still there: %v", err)
+	}
+	if err := s.VerifyAudit(ctx); err != nil {
+		t.Errorf("VerifyAudit after the next write: %v", err)
+	}
+	if vs, err := s.List(ctx, fnPay); err != nil || len(vs) != 2 {
+		t.Errorf("List = %d versions, %v; want 1.0.0 and 1.1.0", len(vs), err)
 	}
 }

@@ -6,14 +6,24 @@
 //
 //	<root>/                      default .relay/registry/ in the repository
 //	  .gitignore                 ignores the lock and temporary files below
-//	  .audit.lock                lock file for appending to audit.jsonl
-//	  audit.jsonl                the audit log: one JSON event per line
+//	  .gitattributes             no line-ending conversion; audit.jsonl merges with relay
+//	  audit.jsonl                the global audit log of earlier relays: read, never written
 //	  <team>/<name>/             one directory per function
 //	    .lock                    the function's lock file
+//	    audit.jsonl              the function's audit log: one JSON event per line
 //	    active.json              pointer to the active version
 //	    <version>/               one directory per version, e.g. 1.4.0/
 //	      version.json           metadata: file list and hashes, status, review
 //	      <contract files>       the bundle, at its relative paths
+//
+// Each function has its own hash chain, so two branches that publish or
+// review different functions change different files, and git merges them
+// without a conflict. A registry written by an earlier relay keeps every
+// event in one global audit.jsonl; it is read, verified as one chain and
+// never appended to again. A function's history is its events in that log,
+// then its own log, whose first event continues the chain from the
+// function's last legacy event (same next Seq, PrevHash its hash), so the
+// old events stay bound to the new ones and nothing is rewritten.
 //
 // Content files are written once and never changed. version.json is
 // rewritten (atomically) when the status changes; its file list, hashes,
@@ -21,12 +31,13 @@
 //
 // # Commit protocol and crash safety
 //
-// The audit log is the commit point: an operation has happened exactly
-// when its event is a complete line of audit.jsonl. Everything else is
+// The function's audit log is the commit point: an operation has happened
+// exactly when its event is a complete line of the log. Everything else is
 // either written before the event (a version's content) or derived from
 // the log afterwards (statuses in version.json, active.json):
 //
-//   - Publish writes the bundle and version.json into a temporary directory
+//   - Publish creates the function's log if it is missing (empty), then
+//     writes the bundle and version.json into a temporary directory
 //     .tmp-<version>-<random> beside the version directories, fsyncs every
 //     file and directory in it, renames it to <version>/, fsyncs the
 //     function directory, and only then appends the publish event, whose
@@ -57,11 +68,11 @@
 //
 // # Concurrency
 //
-// Writers of one function serialise on its lock file, and appends to the
-// log on .audit.lock, with flock(2), which works across processes; lock
-// order is always function, then log. Readers take no locks: every file
-// they read is replaced atomically (rename) or only ever appended to, and
-// they read the log before the directories it names.
+// Writers of one function serialise on its lock file with flock(2), which
+// works across processes; a function's log is only appended to under that
+// lock, and every lock wait is bounded (Options.LockWait). Readers take no
+// locks: every file they read is replaced atomically (rename) or only ever
+// appended to, and they read the log before the directories it names.
 //
 // All paths are opened through an os.Root, so a symbolic link committed
 // into the registry cannot lead a read or a write outside it.
@@ -73,9 +84,9 @@
 // file against version.json and the bundle against the SHA256 in its
 // publish event. Audit lists events without verifying, so a damaged log
 // can still be inspected. A hash chain cannot notice events cut off its
-// end: that needs the log's history in version control. Nor can two
-// branches that both appended to audit.jsonl be merged into one valid
-// chain, so publish and review on one branch (the default branch, or CI).
+// end: that needs the log's history in version control. Two branches that
+// both appended to one function's log conflict in git; MergeLogs (behind
+// `relay registry merge-driver`) re-chains them deterministically.
 package filestore
 
 import (
@@ -97,13 +108,22 @@ const DefaultDir = ".relay/registry"
 // Names inside the root. Teams must start with a letter or digit, so
 // dot-files cannot collide with them; auditFile is refused as a team name.
 const (
-	auditFile  = "audit.jsonl"
-	auditLock  = ".audit.lock"
-	gitignore  = ".gitignore"
-	fnLock     = ".lock"
-	activeFile = "active.json"
-	tmpPrefix  = ".tmp-"
+	auditFile = "audit.jsonl"
+	// auditLock was the global log's lock; still ignored, for old checkouts.
+	auditLock     = ".audit.lock"
+	gitignore     = ".gitignore"
+	gitattributes = ".gitattributes"
+	fnLock        = ".lock"
+	activeFile    = "active.json"
+	tmpPrefix     = ".tmp-"
 )
+
+// gitattributesText keeps git from converting line endings in the stored
+// bytes (core.autocrlf would otherwise make every checkout fail its
+// hashes) and names the merge driver for the audit logs.
+const gitattributesText = "# relay contract registry: stored bytes are never converted, and audit logs merge with\n" +
+	"#   git config merge.relay-audit.driver \"relay registry merge-driver %O %A %B %P\"\n" +
+	"* -text\n" + auditFile + " merge=relay-audit\n"
 
 // gitignoreText keeps lock and temporary files out of commits.
 const gitignoreText = "# relay contract registry: lock and temporary files are not part of the record.\n" +
@@ -113,16 +133,20 @@ const gitignoreText = "# relay contract registry: lock and temporary files are n
 type Options struct {
 	// Clock stamps events; nil means the wall clock.
 	Clock func() time.Time
+	// LockWait bounds every wait for a lock another writer holds; 0 means
+	// DefaultLockWait.
+	LockWait time.Duration
 }
 
 // Store is the file-backed registry.Store.
 type Store struct {
-	dir   string
-	clock registry.Clock
+	dir      string
+	clock    registry.Clock
+	lockWait time.Duration
 
 	mu      sync.Mutex
 	root    *os.Root // nil until the directory exists
-	ignored bool     // .gitignore checked by this Store
+	ignored bool     // .gitignore and .gitattributes checked by this Store
 }
 
 var _ registry.Store = (*Store)(nil)
@@ -130,7 +154,10 @@ var _ registry.Store = (*Store)(nil)
 // Open returns the store kept in dir. The directory is created by the
 // first write, so reading a repository without a registry changes nothing.
 func Open(dir string, opts Options) (*Store, error) {
-	s := &Store{dir: dir, clock: opts.Clock}
+	s := &Store{dir: dir, clock: opts.Clock, lockWait: opts.LockWait}
+	if s.lockWait <= 0 {
+		s.lockWait = DefaultLockWait
+	}
 	info, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -162,7 +189,7 @@ func (s *Store) Close() error {
 }
 
 // writeRoot returns the root, creating the directory on first use and
-// making sure it has its .gitignore.
+// making sure it has its .gitignore and .gitattributes.
 func (s *Store) writeRoot() (*os.Root, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -178,6 +205,9 @@ func (s *Store) writeRoot() (*os.Root, error) {
 	}
 	if !s.ignored {
 		if err := ensureFile(s.root, gitignore, []byte(gitignoreText)); err != nil {
+			return nil, err
+		}
+		if err := ensureFile(s.root, gitattributes, []byte(gitattributesText)); err != nil {
 			return nil, err
 		}
 		s.ignored = true

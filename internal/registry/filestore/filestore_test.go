@@ -46,7 +46,7 @@ func dirOf(t *testing.T, s registry.Store) string {
 // tamperAudit rewrites the actor of the second event, leaving its hash.
 func tamperAudit(t *testing.T, s registry.Store) {
 	t.Helper()
-	name := filepath.Join(dirOf(t, s), "audit.jsonl")
+	name := filepath.Join(dirOf(t, s), "my-team", "payments", "audit.jsonl")
 	data, err := os.ReadFile(name)
 	if err != nil {
 		t.Fatal(err)

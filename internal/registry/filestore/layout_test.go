@@ -28,10 +28,10 @@ func TestLayout(t *testing.T) {
 	ok(t)(s.Apply(ctx, registry.Change{Function: fnPay, Version: "1.0.0", Actor: "bob", Reason: "looks <good> & fine", To: registry.Approved}))
 
 	wantTree := []string{
-		".audit.lock", ".gitignore", "audit.jsonl",
+		".gitattributes", ".gitignore",
 		"my-team/payments/.lock", "my-team/payments/1.0.0/api.yaml",
 		"my-team/payments/1.0.0/paths/pets.yaml", "my-team/payments/1.0.0/schemas/empty.json",
-		"my-team/payments/1.0.0/version.json", "my-team/payments/active.json",
+		"my-team/payments/1.0.0/version.json", "my-team/payments/active.json", "my-team/payments/audit.jsonl",
 	}
 	if got := tree(t, dir); !slices.Equal(got, wantTree) {
 		t.Errorf("tree:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(wantTree, "\n"))
@@ -78,6 +78,8 @@ func TestLayout(t *testing.T) {
 `
 	checkFile(t, filepath.Join(dir, fnPay, "1.0.0", "version.json"), wantMeta)
 	checkFile(t, filepath.Join(dir, fnPay, "active.json"), "{\n  \"function\": \"my-team/payments\",\n  \"version\": \"1.0.0\",\n  \"seq\": 2\n}\n")
+	checkFile(t, filepath.Join(dir, ".gitattributes"), "# relay contract registry: stored bytes are never converted, and audit logs merge with\n"+
+		"#   git config merge.relay-audit.driver \"relay registry merge-driver %O %A %B %P\"\n* -text\naudit.jsonl merge=relay-audit\n")
 	checkFile(t, filepath.Join(dir, ".gitignore"), "# relay contract registry: lock and temporary files are not part of the record.\n.audit.lock\n.lock\n.tmp-*\n")
 	after := snapshotFiles(t, filepath.Join(dir, fnPay, "1.0.0"))
 	delete(before, "version.json")
@@ -90,10 +92,11 @@ func TestLayout(t *testing.T) {
 	checkAuditLines(t, dir, sum)
 }
 
-// checkAuditLines pins audit.jsonl: one compact JSON object per line.
+// checkAuditLines pins the function's audit.jsonl: one compact JSON object
+// per line.
 func checkAuditLines(t *testing.T, dir, sum string) {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, "audit.jsonl"))
+	data, err := os.ReadFile(filepath.Join(dir, fnPay, "audit.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}

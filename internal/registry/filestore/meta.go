@@ -112,9 +112,14 @@ func readMeta(root *os.Root, v registry.Version) (meta, error) {
 	}
 	var m meta
 	if err := decodeJSON(data, &m); err != nil {
-		return meta{}, registry.Errorf(registry.ErrTampered, "%s of %s is not valid: %v", name, v.Ref(), err)
+		return meta{}, registry.Errorf(registry.ErrTampered, "%s of %s is not valid: %v", displayName(root, name), v.Ref(), err)
 	}
-	return m, checkMeta(m, v, name)
+	return m, checkMeta(m, v, displayName(root, name))
+}
+
+// metaName is the version's version.json as the user finds it.
+func metaName(root *os.Root, v registry.Version) string {
+	return displayName(root, path.Join(versionDir(v.Function, v.Version), registry.MetadataFile))
 }
 
 // checkMeta insists that version.json's permanent fields agree with the
@@ -148,8 +153,10 @@ func readFiles(root *os.Root, v registry.Version, m meta) (map[string][]byte, er
 		if err != nil {
 			return nil, registry.Errorf(registry.ErrTampered, "cannot read %s of %s: %v", name, v.Ref(), err)
 		}
-		if registry.FileSHA256(b) != f.SHA256 {
-			return nil, registry.Errorf(registry.ErrTampered, "%s of %s was changed after publishing: its sha256 no longer matches version.json", name, v.Ref())
+		b, ok := matchEOL(b, f.SHA256)
+		if !ok {
+			return nil, registry.Errorf(registry.ErrTampered, "%s of %s was changed after publishing: its sha256 no longer matches version.json",
+				displayName(root, name), v.Ref())
 		}
 		files[f.Path] = b
 	}
@@ -183,4 +190,24 @@ func readPointer(root *os.Root, function string) (pointer, error) {
 		return pointer{}, registry.Errorf(registry.ErrConflict, "%s is not a valid active pointer for %s; restore it from version control", name, function)
 	}
 	return p, nil
+}
+
+// matchEOL returns the bytes that hash to sum: b itself, or b with its
+// line endings converted back, for a checkout whose git converted them
+// (core.autocrlf) before the registry's .gitattributes said -text. Only
+// line endings are undone, and only when the result is exactly the
+// published bytes, so nothing else can slip through.
+func matchEOL(b []byte, sum string) ([]byte, bool) {
+	if registry.FileSHA256(b) == sum {
+		return b, true
+	}
+	lf := bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n"))
+	if registry.FileSHA256(lf) == sum {
+		return lf, true
+	}
+	crlf := bytes.ReplaceAll(lf, []byte("\n"), []byte("\r\n"))
+	if registry.FileSHA256(crlf) == sum {
+		return crlf, true
+	}
+	return nil, false
 }

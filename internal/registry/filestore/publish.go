@@ -23,12 +23,15 @@ func (s *Store) Publish(ctx context.Context, req registry.PublishRequest) (regis
 			return registry.Version{}, err
 		}
 		v.CreatedAt = s.clock.Stamp()
+		if err := ensureLog(sess.root, v.Function); err != nil {
+			return registry.Version{}, err
+		}
 		if err := sess.placeContent(v); err != nil {
 			return registry.Version{}, err
 		}
 		e := registry.Event{Time: v.CreatedAt, Actor: v.Author, Action: registry.ActionPublish,
 			Function: v.Function, Version: v.Version, Detail: v.SHA256}
-		if _, err := sess.commit(ctx, e); err != nil {
+		if _, err := sess.commit(e); err != nil {
 			// Not committed: take the content back out rather than leave an
 			// orphan for the next writer to clear.
 			_ = removeTree(sess.root, versionDir(v.Function, v.Version))

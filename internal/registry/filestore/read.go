@@ -43,11 +43,28 @@ func (s *Store) snapshot(ctx context.Context, function string) (*os.Root, *fnSta
 	if err != nil {
 		return nil, nil, err
 	}
-	log, err := readLog(root, true)
+	var listed []string
+	if root != nil {
+		// Listed before the log is read: see listVersions.
+		if listed, err = listVersions(root, function); err != nil {
+			return nil, nil, err
+		}
+	}
+	legacy, err := readLegacy(root, true)
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := fold(function, log.events)
+	h, err := readHistory(root, legacy, function, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := fold(function, h.events())
+	if err != nil {
+		return nil, nil, err
+	}
+	if root != nil {
+		err = checkOrphans(root, st, h, listed)
+	}
 	return root, st, err
 }
 
@@ -71,6 +88,9 @@ func load(root *os.Root, st *fnState, version string, withFiles bool) (registry.
 	}
 	m, err := readMeta(root, *v)
 	if err != nil {
+		return registry.Version{}, err
+	}
+	if _, err := st.checkStatus(version, m.metaStatus, metaName(root, *v)); err != nil {
 		return registry.Version{}, err
 	}
 	out := withMeta(*v, m)
@@ -145,22 +165,13 @@ func (s *Store) Audit(ctx context.Context, filter registry.AuditFilter) ([]regis
 	if err != nil {
 		return nil, err
 	}
-	log, err := readLog(root, false)
+	legacy, err := readLegacy(root, false)
 	if err != nil {
 		return nil, err
 	}
-	return filter.Apply(log.events), nil
-}
-
-// VerifyAudit recomputes the whole hash chain.
-func (s *Store) VerifyAudit(ctx context.Context) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	root, err := s.readRoot()
+	events, err := allEvents(root, legacy, false)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	_, err = readLog(root, true)
-	return err
+	return filter.Apply(events), nil
 }

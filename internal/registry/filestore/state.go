@@ -2,6 +2,7 @@ package filestore
 
 import (
 	"slices"
+	"time"
 
 	"github.com/relay-dev/relay/internal/registry"
 )
@@ -14,6 +15,12 @@ type fnState struct {
 	// history lists the active version after each change, oldest first;
 	// history[0] is the empty pointer at sequence 0.
 	history []activeChange
+	// past lists, per version, the status part of version.json after each
+	// of its events, oldest first: a file equal to an earlier entry is
+	// merely behind the log (a crash), anything else was edited.
+	past map[string][]metaStatus
+	// lastTime is the time of the function's latest event.
+	lastTime time.Time
 }
 
 type activeChange struct {
@@ -26,7 +33,7 @@ type activeChange struct {
 // was forged with recomputed hashes, or written by a buggy tool: ErrTampered.
 func fold(function string, events []registry.Event) (*fnState, error) {
 	st := &fnState{function: function, versions: map[string]*registry.Version{},
-		history: []activeChange{{}}}
+		history: []activeChange{{}}, past: map[string][]metaStatus{}}
 	for _, e := range events {
 		if e.Function != function {
 			continue
@@ -40,6 +47,9 @@ func fold(function string, events []registry.Event) (*fnState, error) {
 
 // apply replays one event of the function.
 func (st *fnState) apply(e registry.Event) error {
+	if e.Time.After(st.lastTime) {
+		st.lastTime = e.Time
+	}
 	switch e.Action {
 	case registry.ActionPublish:
 		if st.versions[e.Version] != nil {
@@ -52,10 +62,34 @@ func (st *fnState) apply(e registry.Event) error {
 			return err
 		}
 	default:
-		return nil // events that change no version (notify-failed)
+		return nil // events that change no version (notify-failed, merge)
 	}
+	st.past[e.Version] = append(st.past[e.Version], statusOf(*st.versions[e.Version]))
 	st.noteActive(e.Seq)
 	return nil
+}
+
+// checkStatus compares the status part of a version's version.json with
+// the log: current (ok), an earlier state (stale: a crash before it was
+// rewritten), or a state the log never gave the version, which means the
+// file was edited and is ErrTampered rather than silently rewritten.
+func (st *fnState) checkStatus(version string, m metaStatus, name string) (stale bool, err error) {
+	states := st.past[version]
+	for i, s := range states {
+		if m.equal(s) {
+			return i < len(states)-1, nil
+		}
+	}
+	return false, registry.Errorf(registry.ErrTampered,
+		"%s says %s, but the audit log never gave %s that status (it is %s there): the file was edited by hand; restore it from version control",
+		name, describeStatus(m), registry.Ref(st.function, version), st.versions[version].Status)
+}
+
+func describeStatus(m metaStatus) string {
+	if m.Reviewer == "" {
+		return string(m.Status)
+	}
+	return string(m.Status) + " by " + m.Reviewer
 }
 
 func (st *fnState) transition(e registry.Event) error {

@@ -15,6 +15,7 @@ import (
 type session struct {
 	root *os.Root
 	st   *fnState
+	hist *history
 }
 
 // write runs do under the function's lock, on a state read after the lock
@@ -32,7 +33,7 @@ func (s *Store) write(ctx context.Context, function, version string, create bool
 	if err := mkdirAllSync(root, fnDir(function)); err != nil {
 		return registry.Version{}, fmt.Errorf("cannot create the directory of %s: %w", function, err)
 	}
-	lock, err := acquire(ctx, root, path.Join(fnDir(function), fnLock))
+	lock, err := acquire(ctx, root, path.Join(fnDir(function), fnLock), function, s.lockWait)
 	if err != nil {
 		return registry.Version{}, err
 	}
@@ -69,15 +70,34 @@ func (s *Store) rootFor(function, version string, create bool) (*os.Root, error)
 // temporary files go, version.json files and active.json roll forward to
 // the log. A pointer that contradicts the log stops the write.
 func begin(root *os.Root, function string) (*session, error) {
-	log, err := readLog(root, true)
+	legacy, err := readLegacy(root, true)
 	if err != nil {
 		return nil, err
 	}
-	st, err := fold(function, log.events)
+	h, err := readHistory(root, legacy, function, true)
 	if err != nil {
 		return nil, err
 	}
-	sess := &session{root: root, st: st}
+	st, err := fold(function, h.events())
+	if err != nil {
+		return nil, err
+	}
+	listed, err := listVersions(root, function)
+	if err != nil {
+		return nil, err
+	}
+	leftover, err := findOrphans(root, st, h, listed)
+	if err != nil {
+		return nil, err
+	}
+	if leftover != "" {
+		// Never acknowledged to anyone, and once the log moves on it could
+		// no longer be told from a version whose publish was cut from it.
+		if err := removeTree(root, versionDir(function, leftover)); err != nil {
+			return nil, fmt.Errorf("cannot clear the uncommitted leftover %s: %w", displayName(root, versionDir(function, leftover)), err)
+		}
+	}
+	sess := &session{root: root, st: st, hist: h}
 	if err := sess.reconcile(); err != nil {
 		return nil, err
 	}
@@ -119,8 +139,12 @@ func (sess *session) syncMeta(version string) error {
 	if err != nil {
 		return err
 	}
-	if want := statusOf(v); !m.metaStatus.equal(want) {
-		m.metaStatus = want
+	stale, err := sess.st.checkStatus(version, m.metaStatus, metaName(sess.root, v))
+	if err != nil {
+		return err
+	}
+	if stale {
+		m.metaStatus = statusOf(v)
 		return writeAtomic(sess.root, path.Join(dir, registry.MetadataFile), encodeJSON(m))
 	}
 	return nil
@@ -145,8 +169,8 @@ func (sess *session) swapPointer(expected pointer) error {
 }
 
 // commit appends the event (the commit point) and replays it on the state.
-func (sess *session) commit(ctx context.Context, e registry.Event) (registry.Event, error) {
-	e, err := appendEvent(ctx, sess.root, e)
+func (sess *session) commit(e registry.Event) (registry.Event, error) {
+	e, err := appendEvent(sess.root, sess.hist, e)
 	if err != nil {
 		return e, err
 	}
@@ -155,17 +179,24 @@ func (sess *session) commit(ctx context.Context, e registry.Event) (registry.Eve
 }
 
 // afterStatus brings the derived files up to date after a committed status
-// change. The change itself is already permanent: a failure here is
-// reported, and the next write to the function repairs the files.
+// change. The change itself is already permanent: a failure here returns
+// the committed version with an ErrAfterCommit error, and the next write
+// to the function repairs the files.
 func (sess *session) afterStatus(version string, before pointer) (registry.Version, error) {
 	ref := registry.Ref(sess.st.function, version)
 	err := sess.syncMeta(version)
 	if err == nil {
 		err = sess.swapPointer(before)
 	}
-	if err != nil {
-		return registry.Version{}, fmt.Errorf("%s was recorded in the audit log, but updating its files failed (the next change to %s repairs them): %w",
-			ref, sess.st.function, err)
+	if err == nil {
+		var v registry.Version
+		if v, err = load(sess.root, sess.st, version, false); err == nil {
+			return v, nil
+		}
 	}
-	return load(sess.root, sess.st, version, false)
+	// Committed all the same: return what the log says, so that the caller
+	// still announces the change.
+	return *sess.st.versions[version], registry.AfterCommit(fmt.Errorf(
+		"%s is %s in the audit log, but updating its files failed (the next change to %s repairs them): %w",
+		ref, sess.st.versions[version].Status, sess.st.function, err))
 }

@@ -108,13 +108,15 @@ func testAuditFilter(t *testing.T, h Harness) {
 		{"combined", registry.AuditFilter{Function: fnPay, Actor: "bob", Action: registry.ActionPublish}, []int64{5}},
 		{"nothing", registry.AuditFilter{Actor: "nobody"}, nil},
 	}
+	// Events are told apart by their clock tick (1 = Start), not by Seq: a
+	// backend may number each function's chain on its own.
 	for _, c := range cases {
 		var got []int64
 		for _, e := range mustAudit(f, c.filter) {
-			got = append(got, e.Seq)
+			got = append(got, int64(e.Time.Sub(Start)/time.Second)+1)
 		}
 		if !slices.Equal(got, c.want) {
-			t.Errorf("%s: seqs %v, want %v", c.name, got, c.want)
+			t.Errorf("%s: events %v, want %v", c.name, got, c.want)
 		}
 	}
 }
