@@ -13,7 +13,8 @@ BIN     := bin
 TOOLS   := $(abspath $(BIN)/tools)
 MODULE  := github.com/relay-dev/relay
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS := -X $(MODULE)/internal/cli.version=$(VERSION)
+COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)
+LDFLAGS := -X $(MODULE)/internal/cli.version=$(VERSION) -X $(MODULE)/internal/cli.commit=$(COMMIT)
 
 # Pinned tools. Bump deliberately: a new linter release can add findings.
 GOLANGCI_LINT_VERSION ?= v2.15.0
