@@ -32,8 +32,18 @@ func (o *RegistryOptions) bindRegistry(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&o.Registry, "registry", "", "registry `URL`: a directory, file://PATH or postgres://… (default $"+RegistryEnv+", else .relay/registry at the repository root)")
 }
 
+// open opens the registry, which must exist when it was named explicitly.
 func (o *RegistryOptions) open(ctx context.Context) (registry.Store, error) {
-	return openRegistry(ctx, registryLocation(o.Registry, o.Getenv), o.Now)
+	return o.openStore(ctx, false)
+}
+
+// openStore opens the registry; create lets publish start a new one.
+func (o *RegistryOptions) openStore(ctx context.Context, create bool) (registry.Store, error) {
+	loc := registryLocation(o.Registry, o.Getenv)
+	if err := checkFileStore(loc, registryFrom(o.Registry, o.Getenv), create); err != nil {
+		return nil, err
+	}
+	return openRegistry(ctx, loc, o.Now)
 }
 
 // withStore opens the registry, runs fn and closes it.

@@ -103,7 +103,7 @@ func runPublish(ctx context.Context, opts *PublishOptions) error {
 	if err != nil {
 		return err
 	}
-	store, err := opts.open(ctx)
+	store, err := opts.openStore(ctx, true)
 	if err != nil {
 		return err
 	}

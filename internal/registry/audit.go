@@ -26,6 +26,10 @@ const (
 	ActionNotifyFailed Action = "notify-failed"
 )
 
+// Actions lists every action, in the order a version meets them; audit
+// filters are checked against it.
+var Actions = []Action{ActionPublish, ActionApprove, ActionReject, ActionDeprecate, ActionWithdraw, ActionNotifyFailed}
+
 // GenesisHash is the PrevHash of the first event.
 var GenesisHash = strings.Repeat("0", 64)
 
