@@ -77,6 +77,9 @@ func (o *PublishOptions) check(kind, validate string) error {
 	if err := registry.ValidateFunction(o.Function); err != nil {
 		return usageErrorf("--function: %v", err)
 	}
+	if isHTTPURL(o.Contract) {
+		return usageErrorf("--contract must be a local file, not a URL: the registry stores the exact bytes of the contract and its $refs; download it and publish the file")
+	}
 	var err error
 	if o.Validate, err = parseValidateMode(validate); err != nil {
 		return err

@@ -95,7 +95,7 @@ func (l *loader) newDocument(main *source.File, data []byte) *Document {
 	p := path.Clean(l.opts.Path)
 	l.byKey[fsKey(p)] = main
 	sum := sha256.Sum256(data)
-	return &Document{
+	doc := &Document{
 		Main:   main,
 		Files:  []*source.File{main},
 		Paths:  map[*source.File]string{main: p},
@@ -103,6 +103,10 @@ func (l *loader) newDocument(main *source.File, data []byte) *Document {
 		SHA256: hex.EncodeToString(sum[:]),
 		refs:   map[*source.Node]*source.Node{},
 	}
+	if l.opts.URL != "" {
+		doc.Remote[main] = l.opts.URL
+	}
+	return doc
 }
 
 // readFS reads an FS file, reading at most one byte past the size limit so
