@@ -27,6 +27,9 @@ type PublishOptions struct {
 	// Validate is --validate: an invalid contract is refused (strict),
 	// published with warnings (warn), or not checked (off).
 	Validate check.ValidateMode
+	// Format is text (messages on stderr only) or json (the published
+	// version, as `show --format json` prints it, on stdout).
+	Format string
 }
 
 const publishLong = `Store the contract (with every file it $refs) as a pending version of the
@@ -65,6 +68,7 @@ func newCmdPublish(ios *iostreams.IOStreams, runF func(*PublishOptions) error) *
 	fl.StringVar(&opts.Version, "version", "", "the new version (semver); default: the smallest the diff allows")
 	fl.StringVar(&opts.Author, "author", "", "who proposes it (default git's user.name, then $USER)")
 	fl.StringVar(&kind, "kind", "", "contract `KIND` for documents without a marker")
+	fl.StringVar(&opts.Format, "format", "text", "text, or json to print the published version (number, status, diff summary) on stdout")
 	fl.StringVar(&validate, "validate", string(check.ValidateStrict), "`MODE` = strict (an invalid contract is refused), warn (published with its problems listed) or off")
 	return cmd
 }
@@ -73,6 +77,9 @@ func newCmdPublish(ios *iostreams.IOStreams, runF func(*PublishOptions) error) *
 func (o *PublishOptions) check(kind, validate string) error {
 	if o.Function == "" || o.Contract == "" {
 		return usageErrorf("publish needs --function TEAM/NAME and --contract PATH")
+	}
+	if err := checkListFormat(o.Format); err != nil {
+		return err
 	}
 	if err := registry.ValidateFunction(o.Function); err != nil {
 		return usageErrorf("--function: %v", err)
@@ -130,6 +137,9 @@ func runPublish(ctx context.Context, opts *PublishOptions) error {
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "published %s (pending review): %s\n", v.Ref(), diffText(v.Diff))
 	fmt.Fprintf(opts.IO.ErrOut, "approve it with: relay contract approve %s --reviewer NAME\n", v.Ref())
+	if opts.Format == "json" {
+		return writeJSON(opts.IO.Out, toVersionJSON(v))
+	}
 	return nil
 }
 
