@@ -12,6 +12,7 @@ import (
 	"github.com/relay-dev/relay/internal/iostreams"
 	"github.com/relay-dev/relay/internal/load"
 	"github.com/relay-dev/relay/internal/registry"
+	"github.com/relay-dev/relay/internal/source"
 )
 
 // PublishOptions holds `relay contract publish`'s validated inputs.
@@ -109,6 +110,9 @@ func runPublish(ctx context.Context, opts *PublishOptions) error {
 		return err
 	}
 	warnProblems(opts.IO.ErrOut, rev.Options.Display, rev.Doc.Kind, probs, "published anyway")
+	if err := checkFunctionField(rev, opts.Function); err != nil {
+		return err
+	}
 	req, err := opts.request(rev)
 	if err != nil {
 		return err
@@ -141,6 +145,22 @@ func runPublish(ctx context.Context, opts *PublishOptions) error {
 		return writeJSON(opts.IO.Out, toVersionJSON(v))
 	}
 	return nil
+}
+
+// checkFunctionField refuses a function contract whose own function field
+// names another function than --function: published under the wrong name,
+// it would become the base of another team's checks.
+func checkFunctionField(rev *check.Loaded, function string) error {
+	if rev.Doc.Kind != load.Function {
+		return nil
+	}
+	field := rev.Doc.Main.Root.Get("function")
+	if field == nil || field.Value == function {
+		return nil
+	}
+	return source.Errorf(field.ValuePos(), "the function contract names itself %q, but --function is %s: "+
+		"publish it with --function %s, or correct its function field", source.Truncate(field.Value, 200), function,
+		source.Truncate(field.Value, 200))
 }
 
 // request is the publish request for the loaded contract, without its
