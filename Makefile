@@ -13,7 +13,8 @@ BIN     := bin
 TOOLS   := $(abspath $(BIN)/tools)
 MODULE  := github.com/relay-dev/relay
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS := -X $(MODULE)/internal/cli.version=$(VERSION)
+COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)
+LDFLAGS := -X $(MODULE)/internal/cli.version=$(VERSION) -X $(MODULE)/internal/cli.commit=$(COMMIT)
 
 # Pinned tools. Bump deliberately: a new linter release can add findings.
 GOLANGCI_LINT_VERSION ?= v2.15.0
@@ -26,15 +27,36 @@ FUZZTIME ?= 10s
 BENCHFLAGS ?= -run '^$$' -bench . -benchmem -count 5
 BENCH_OUT  := $(BIN)/bench.txt
 
+# release: the platforms cross-compiled, and where the archives go.
+RELEASE_PLATFORMS ?= linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+DIST ?= dist
+
 DEMO_DIR := testdata/examples/petstore
 DEMO_OUT := $(BIN)/demo
 
-.PHONY: all build test race lint fmt-check vet golangci-lint tools bench fuzz-smoke demo clean help
+.PHONY: all build release release-check test race lint fmt-check vet golangci-lint tools bench fuzz-smoke demo clean help
 
 all: lint test build ## lint, test and build
 
 build: ## build bin/relay (trimmed paths, version from git describe)
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/relay ./cmd/relay
+
+# Static binaries (CGO_ENABLED=0) with the same flags as build, one archive
+# per platform (.zip for Windows) and SHA256SUMS, all under $(DIST)/.
+release: ## cross-compile for linux/darwin/windows x amd64/arm64 into dist/ with SHA256SUMS
+	@mkdir -p $(DIST) && rm -rf $(DIST)/relay_* $(DIST)/SHA256SUMS
+	@for p in $(RELEASE_PLATFORMS); do \
+		os=$${p%/*}; arch=$${p#*/}; ext=; [ "$$os" = windows ] && ext=.exe; \
+		dir=$(DIST)/relay_$(VERSION)_$${os}_$${arch}; mkdir -p "$$dir"; \
+		echo "building $$dir/relay$$ext"; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o "$$dir/relay$$ext" ./cmd/relay; \
+		cp README.md "$$dir/"; \
+	done
+	$(GO) run ./scripts/release $(DIST)
+	@echo "release $(VERSION): $$(ls $(DIST) | tr '\n' ' ')"
+
+release-check: ## build the release into a temporary dir and check archives and checksums (slow)
+	RELAY_TEST_RELEASE=1 $(GO) test -count=1 -timeout 60m -run TestMakeRelease ./scripts/release
 
 test: ## run every test (the README's test command)
 	$(GO) test ./...

@@ -1,4 +1,4 @@
-// Command relay keeps API and data contracts from drifting; see DESIGN.md.
+// Command relay keeps API and data contracts from drifting; see README.md and docs/.
 package main
 
 import (

@@ -46,12 +46,14 @@ func Run(ctx context.Context, args []string, ios *iostreams.IOStreams) int {
 
 // newRootCmd builds the whole command tree.
 func newRootCmd(ios *iostreams.IOStreams) *cobra.Command {
-	return rootWith(ios, newCmdContract(ios, nil), newCmdRegistry(ios), newCmdVersion(ios, nil), newHelpTopicExitCodes())
+	return rootWith(ios, newCmdContract(ios, nil), newCmdRegistry(ios), newCmdVersion(ios, nil),
+		newCmdCompletion(ios), newHelpTopicExitCodes())
 }
 
 // rootWith builds the root command around the given children; tests pass
 // children whose run functions are stubbed.
 func rootWith(ios *iostreams.IOStreams, children ...*cobra.Command) *cobra.Command {
+	var color string
 	root := &cobra.Command{
 		Use:   "relay",
 		Short: "Keep API and data contracts from drifting",
@@ -64,10 +66,17 @@ func rootWith(ios *iostreams.IOStreams, children ...*cobra.Command) *cobra.Comma
 		// that matters, and runtime errors are not usage problems.
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		// The command surface is fixed by DESIGN.md; completion scripts can
-		// come back through an issue if users ask for them.
+		// `relay completion SHELL` is relay's own command (newCmdCompletion):
+		// cobra's default one exits 0 for an unknown shell.
 		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
+		// --version prints what `relay version` prints.
+		Version: versionLine(buildVersion()),
+		PersistentPreRunE: func(*cobra.Command, []string) error {
+			return applyColor(ios, color)
+		},
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
+	root.PersistentFlags().StringVar(&color, "color", "auto", "colour in the text report: `WHEN` = auto (a terminal, unless NO_COLOR is set), always or never")
 	root.SetIn(ios.In)
 	root.SetOut(ios.Out)
 	root.SetErr(ios.ErrOut)
@@ -120,4 +129,12 @@ func newCmdHelp() *cobra.Command {
 			return target.Help()
 		},
 	}
+}
+
+// applyColor applies --color to the streams; a bad value is a usage error.
+func applyColor(ios *iostreams.IOStreams, mode string) error {
+	if err := ios.SetColorMode(mode); err != nil {
+		return &usageError{err: err}
+	}
+	return nil
 }

@@ -154,7 +154,7 @@ func newCmdDiff(ios *iostreams.IOStreams, runF func(*DiffOptions) error) *cobra.
 	fl.StringVar(&f.kind, "kind", "", "contract `KIND` for documents without a marker: "+load.KindList())
 	fl.StringVar(&f.schemaRole, "schema-role", string(diff.RoleInput), "for a bare JSON Schema, what it validates: `ROLE` = input (data others send) or output (data it emits)")
 	fl.StringVar(&f.validate, "validate", string(check.ValidateStrict), "validation of the revision: `MODE` = strict (an invalid revision is exit 1), warn (compare it anyway, listing its problems) or off")
-	fl.BoolVar(&f.allowRemoteRefs, "allow-remote-refs", false, "allow $ref to http(s) URLs")
+	fl.BoolVar(&f.allowRemoteRefs, "allow-remote-refs", false, "allow http(s) URLs: in $ref, and as the base or the contract (fetched with a timeout and a size cap)")
 	fl.IntVar(&f.maxFiles, "max-files", load.DefaultMaxFiles, "most files one contract may span through $ref (`N`)")
 	f.maxTotalBytes = load.DefaultMaxTotalBytes
 	fl.Var(&f.maxTotalBytes, "max-total-bytes", "most bytes one contract's files may hold together, such as 256MiB")

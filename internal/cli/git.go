@@ -122,7 +122,40 @@ func (g gitRepo) resolve(rev string) (string, error) {
 	if g.isShallow() {
 		return "", fmt.Errorf("git revision %q is not in this shallow clone; fetch it with: %s", rev, g.fetchCommand(rev))
 	}
-	return "", fmt.Errorf("unknown git revision %q", rev)
+	return "", g.missingRevision(rev)
+}
+
+// missingRevision explains a revision a full clone cannot resolve. Without
+// a remote it is simply unknown; with one it may not have been fetched (a
+// --single-branch clone, a CI checkout of one ref), so the message says
+// how to fetch it.
+func (g gitRepo) missingRevision(rev string) error {
+	suffix := ancestry.FindString(rev)
+	name := strings.TrimSuffix(rev, suffix)
+	if len(g.remotes()) == 0 || (suffix != "" && g.resolves(name)) {
+		return fmt.Errorf("unknown git revision %q", rev)
+	}
+	return fmt.Errorf("unknown git revision %q; if it exists on the remote, fetch it with: %s "+
+		"(in CI, check out the history: actions/checkout needs fetch-depth: 0)", rev, g.fullFetchCommand(name))
+}
+
+// fullFetchCommand is fetchCommand for a clone with its whole history: no
+// --depth, which would make it shallow.
+func (g gitRepo) fullFetchCommand(name string) string {
+	remote := g.remote()
+	fetch := "git fetch --no-tags " + remote
+	switch {
+	case hexRev.MatchString(name) && (len(name) == 40 || len(name) == 64):
+		return fetch + " " + name
+	case hexRev.MatchString(name), strings.ContainsAny(name, ":@{}") || name == "":
+		return "git fetch " + remote
+	case strings.HasPrefix(name, "refs/heads/"), strings.HasPrefix(name, "refs/tags/"):
+		return fmt.Sprintf("%s +%s:%s", fetch, name, name)
+	}
+	if r, branch, ok := g.remoteTracking(strings.TrimPrefix(name, "refs/remotes/")); ok {
+		return fmt.Sprintf("git fetch --no-tags %s +refs/heads/%s:refs/remotes/%s/%s", r, branch, r, branch)
+	}
+	return fmt.Sprintf("%s %s:%s", fetch, name, name)
 }
 
 func isExitError(err error) bool {

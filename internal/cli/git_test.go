@@ -87,9 +87,13 @@ func TestGitFS(t *testing.T) {
 
 func TestGitResolveErrors(t *testing.T) {
 	g := newTestRepo(t)
+	// The test repository has a remote, so the revision may just not be
+	// fetched yet: the message says how.
 	_, err := g.resolve("nope")
-	if err == nil || err.Error() != `unknown git revision "nope"` {
-		t.Errorf("resolve(nope) error = %v", err)
+	want := `unknown git revision "nope"; if it exists on the remote, fetch it with: git fetch --no-tags upstream nope:nope ` +
+		`(in CI, check out the history: actions/checkout needs fetch-depth: 0)`
+	if err == nil || err.Error() != want {
+		t.Errorf("resolve(nope) error = %v, want %s", err, want)
 	}
 	if _, err := g.resolve("HEAD~5"); err == nil || !strings.Contains(err.Error(), `unknown git revision "HEAD~5"`) {
 		t.Errorf("resolve(HEAD~5) error = %v", err)

@@ -162,12 +162,13 @@ func renderThenWrite[T any](ios *iostreams.IOStreams, outs []output, lookup func
 	return nil
 }
 
-// options fills what the format reads: colour only on a terminal, and
-// the contracts' text only for a format that shows it.
+// options fills what the format reads: colour only on stdout, as
+// iostreams decided (a terminal, NO_COLOR, --color), and the contracts'
+// text only for a format that shows it.
 func (rc *rendering) options(ios *iostreams.IOStreams, o output, f report.Format) report.Options {
 	opts := report.Options{FailOn: rc.failOn}
 	if f.Reads(report.NeedsColor) {
-		opts.Color = o.Path == "" && ios.IsStdoutTTY() && ios.ColorEnabled()
+		opts.Color = o.Path == "" && ios.ColorEnabled()
 	}
 	if f.Reads(report.NeedsSources) {
 		if rc.sources == nil {

@@ -46,6 +46,48 @@ func registryLocation(flag string, getenv func(string) string) string {
 	return filepath.Join(repoRoot(), defaultRegistryDir)
 }
 
+// registryFrom names where an explicit registry location came from, for
+// messages: "--registry", "$RELAY_REGISTRY_URL", or "" for the default.
+func registryFrom(flag string, getenv func(string) string) string {
+	if flag != "" {
+		return "--registry"
+	}
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	if getenv(RegistryEnv) != "" {
+		return "$" + RegistryEnv
+	}
+	return ""
+}
+
+// checkFileStore refuses a file store that a user named (--registry or
+// $RELAY_REGISTRY_URL) but that does not exist, so that a typo reads as
+// "no registry" instead of an empty one, and is not created by accident.
+// The default location is an empty registry until the first publish
+// creates it; publish (create) may also create a named directory whose
+// parent exists, as mkdir would.
+func checkFileStore(loc, from string, create bool) error {
+	scheme, rest, hasScheme := strings.Cut(loc, "://")
+	if from == "" || (hasScheme && scheme != "file") || isKeywordValueDSN(loc) {
+		return nil // not a directory: opening the database says what is wrong
+	}
+	if hasScheme {
+		loc = rest
+	}
+	if _, err := os.Stat(loc); !errors.Is(err, fs.ErrNotExist) {
+		return nil // present, or a problem the store reports itself
+	}
+	if !create {
+		return fmt.Errorf("no registry at %s: the directory does not exist (check %s; a first publish creates a registry)", loc, from)
+	}
+	parent := filepath.Dir(filepath.Clean(loc))
+	if _, err := os.Stat(parent); errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("no registry at %s: its parent directory %s does not exist (check %s, or create it with mkdir -p)", loc, parent, from)
+	}
+	return nil
+}
+
 // repoRoot is the git work tree's top directory, else the working directory.
 func repoRoot() string {
 	out, err := exec.Command("git", "rev-parse", "--show-toplevel").Output()
@@ -127,6 +169,9 @@ func (o *DiffOptions) registryVersion(ctx context.Context, s sideSpec) (registry
 		return registry.Version{}, err
 	}
 	loc := registryLocation(o.Registry, o.Getenv)
+	if err := checkFileStore(loc, registryFrom(o.Registry, o.Getenv), false); err != nil {
+		return registry.Version{}, err
+	}
 	store, _, err := openGated(ctx, loc, nil, trustOptions{AllowedSigners: o.AllowedSigners, ConfigPath: o.ConfigPath,
 		Getenv: o.Getenv, Warn: o.IO.ErrOut})
 	if err != nil {

@@ -46,11 +46,21 @@ func (o *RegistryOptions) onPostgres() bool {
 	return isPostgresLocation(registryLocation(o.Registry, o.Getenv))
 }
 
+// open opens the registry, which must exist when it was named explicitly.
 func (o *RegistryOptions) open(ctx context.Context) (registry.Store, error) {
+	return o.openFor(ctx, false)
+}
+
+// openFor opens the registry; create lets publish start a new one.
+func (o *RegistryOptions) openFor(ctx context.Context, create bool) (registry.Store, error) {
 	if o.openStore != nil {
 		return o.openStore(ctx)
 	}
-	s, pol, err := openGated(ctx, registryLocation(o.Registry, o.Getenv), o.Now,
+	loc := registryLocation(o.Registry, o.Getenv)
+	if err := checkFileStore(loc, registryFrom(o.Registry, o.Getenv), create); err != nil {
+		return nil, err
+	}
+	s, pol, err := openGated(ctx, loc, o.Now,
 		trustOptions{AllowedSigners: o.AllowedSigners, Getenv: o.Getenv, Warn: o.IO.ErrOut})
 	o.policy = pol
 	return s, err

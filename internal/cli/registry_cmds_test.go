@@ -73,9 +73,9 @@ func TestRegistryCommandsParseIntoTheirOwnOptions(t *testing.T) {
 
 	var pb *PublishOptions
 	code, errOut = parseCommand(t, func(ios *iostreams.IOStreams) *cobra.Command { return newCmdPublish(ios, capture(&pb)) },
-		"publish", "--function", "t/f", "--contract", "api.yaml", "--version", "2.0.0", "--author", "ada", "--kind", "asyncapi", "--registry", "/r", "--validate", "warn")
+		"publish", "--function", "t/f", "--contract", "api.yaml", "--version", "2.0.0", "--author", "ada", "--kind", "asyncapi", "--registry", "/r", "--validate", "warn", "--format", "json")
 	wantOptions(t, code, errOut, pb, &PublishOptions{RegistryOptions: reg(pb.IO), Function: "t/f", Contract: "api.yaml",
-		Version: "2.0.0", Author: "ada", Kind: load.AsyncAPI, Validate: check.ValidateWarn})
+		Version: "2.0.0", Author: "ada", Kind: load.AsyncAPI, Validate: check.ValidateWarn, Format: "json"})
 
 	var mg *MigrateOptions
 	code, errOut = parseCommand(t, func(ios *iostreams.IOStreams) *cobra.Command { return newCmdMigrate(ios, capture(&mg)) },

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 
 	"github.com/relay-dev/relay/internal/iostreams"
 	"github.com/relay-dev/relay/internal/registry"
+	"github.com/relay-dev/relay/internal/source"
 )
 
 // VersionsOptions holds `relay contract versions`' inputs.
@@ -166,8 +168,10 @@ func newCmdAudit(ios *iostreams.IOStreams, runF func(*AuditOptions) error) *cobr
 			if err := checkListFormat(opts.Format); err != nil {
 				return err
 			}
-			opts.Filter.Action = registry.Action(action)
 			var err error
+			if opts.Filter.Action, err = parseAction(action); err != nil {
+				return err
+			}
 			if opts.Filter.Since, err = parseSince(since); err != nil {
 				return err
 			}
@@ -186,6 +190,19 @@ func newCmdAudit(ios *iostreams.IOStreams, runF func(*AuditOptions) error) *cobr
 	fl.StringVar(&since, "since", "", "only events on or after this date (YYYY-MM-DD)")
 	fl.StringVar(&opts.Format, "format", "text", "text or json")
 	return cmd
+}
+
+// parseAction reads --action; "" filters nothing. An unknown action is a
+// usage error: silently matching no event would read as "nothing happened".
+func parseAction(action string) (registry.Action, error) {
+	if action == "" || slices.Contains(registry.Actions, registry.Action(action)) {
+		return registry.Action(action), nil
+	}
+	names := make([]string, len(registry.Actions))
+	for i, a := range registry.Actions {
+		names[i] = string(a)
+	}
+	return "", usageErrorf("--action must be one of %s, not %q", strings.Join(names, ", "), source.Truncate(action, 200))
 }
 
 // parseSince reads --since; "" is the zero time, which filters nothing.

@@ -12,6 +12,7 @@ import (
 	"github.com/relay-dev/relay/internal/iostreams"
 	"github.com/relay-dev/relay/internal/load"
 	"github.com/relay-dev/relay/internal/registry"
+	"github.com/relay-dev/relay/internal/source"
 )
 
 // PublishOptions holds `relay contract publish`'s validated inputs.
@@ -27,6 +28,9 @@ type PublishOptions struct {
 	// Validate is --validate: an invalid contract is refused (strict),
 	// published with warnings (warn), or not checked (off).
 	Validate check.ValidateMode
+	// Format is text (messages on stderr only) or json (the published
+	// version, as `show --format json` prints it, on stdout).
+	Format string
 }
 
 const publishLong = `Store the contract (with every file it $refs) as a pending version of the
@@ -65,6 +69,7 @@ func newCmdPublish(ios *iostreams.IOStreams, runF func(*PublishOptions) error) *
 	fl.StringVar(&opts.Version, "version", "", "the new version (semver); default: the smallest the diff allows")
 	fl.StringVar(&opts.Author, "author", "", "who proposes it (default git's user.name, then $USER)")
 	fl.StringVar(&kind, "kind", "", "contract `KIND` for documents without a marker")
+	fl.StringVar(&opts.Format, "format", "text", "text, or json to print the published version (number, status, diff summary) on stdout")
 	fl.StringVar(&validate, "validate", string(check.ValidateStrict), "`MODE` = strict (an invalid contract is refused), warn (published with its problems listed) or off")
 	return cmd
 }
@@ -74,8 +79,14 @@ func (o *PublishOptions) check(kind, validate string) error {
 	if o.Function == "" || o.Contract == "" {
 		return usageErrorf("publish needs --function TEAM/NAME and --contract PATH")
 	}
+	if err := checkListFormat(o.Format); err != nil {
+		return err
+	}
 	if err := registry.ValidateFunction(o.Function); err != nil {
 		return usageErrorf("--function: %v", err)
+	}
+	if isHTTPURL(o.Contract) {
+		return usageErrorf("--contract must be a local file, not a URL: the registry stores the exact bytes of the contract and its $refs; download it and publish the file")
 	}
 	var err error
 	if o.Validate, err = parseValidateMode(validate); err != nil {
@@ -99,11 +110,14 @@ func runPublish(ctx context.Context, opts *PublishOptions) error {
 		return err
 	}
 	warnProblems(opts.IO.ErrOut, rev.Options.Display, rev.Doc.Kind, probs, "published anyway")
+	if err := checkFunctionField(rev, opts.Function); err != nil {
+		return err
+	}
 	req, err := opts.request(rev)
 	if err != nil {
 		return err
 	}
-	store, err := opts.open(ctx)
+	store, err := opts.openFor(ctx, true)
 	if err != nil {
 		return err
 	}
@@ -127,7 +141,26 @@ func runPublish(ctx context.Context, opts *PublishOptions) error {
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "published %s (pending review): %s\n", safe(v.Ref()), diffText(v.Diff))
 	fmt.Fprintf(opts.IO.ErrOut, "approve it with: relay contract approve %s --reviewer NAME\n", safe(v.Ref()))
+	if opts.Format == "json" {
+		return writeJSON(opts.IO.Out, toVersionJSON(v))
+	}
 	return nil
+}
+
+// checkFunctionField refuses a function contract whose own function field
+// names another function than --function: published under the wrong name,
+// it would become the base of another team's checks.
+func checkFunctionField(rev *check.Loaded, function string) error {
+	if rev.Doc.Kind != load.Function {
+		return nil
+	}
+	field := rev.Doc.Main.Root.Get("function")
+	if field == nil || field.Value == function {
+		return nil
+	}
+	return source.Errorf(field.ValuePos(), "the function contract names itself %q, but --function is %s: "+
+		"publish it with --function %s, or correct its function field", source.Truncate(field.Value, 200), function,
+		source.Truncate(field.Value, 200))
 }
 
 // request is the publish request for the loaded contract, without its

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"github.com/relay-dev/relay/internal/check"
 	"github.com/relay-dev/relay/internal/iostreams"
 	"github.com/relay-dev/relay/internal/load"
+	"github.com/relay-dev/relay/internal/source"
 )
 
 // sideKind says where one side of a diff is read from.
@@ -24,6 +26,7 @@ const (
 	sideStdin                    // "-"
 	sideGit                      // git:REV[:PATH]
 	sideRegistry                 // registry:FUNCTION[@VERSION], or --function alone
+	sideURL                      // an http(s) URL, fetched only with --allow-remote-refs
 )
 
 // sideSpec is one side of a diff as the user gave it.
@@ -112,8 +115,16 @@ func parseBaseSpec(s string) (sideSpec, error) {
 		return parseGitSpec(s)
 	case strings.HasPrefix(s, "registry:"):
 		return sideSpec{Kind: sideRegistry, Raw: s}, nil
+	case isHTTPURL(s):
+		return sideSpec{Kind: sideURL, Raw: s}, nil
 	}
 	return sideSpec{Kind: sideFile, Path: s, Raw: s}, nil
+}
+
+// isHTTPURL says s is an http:// or https:// URL rather than a path.
+func isHTTPURL(s string) bool {
+	lower := strings.ToLower(s)
+	return strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://")
 }
 
 // parseGitSpec splits git:REV[:PATH] at the first colon after the
@@ -145,6 +156,9 @@ func parseRevisionSpec(s string) (sideSpec, error) {
 	if strings.HasPrefix(s, "git:") || strings.HasPrefix(s, "registry:") {
 		return sideSpec{}, usageErrorf("the revision must be a file or -, not %q (git: and registry: are for --base; write ./%s for a file of that name)", s, s)
 	}
+	if isHTTPURL(s) {
+		return sideSpec{Kind: sideURL, Raw: s}, nil
+	}
 	return sideSpec{Kind: sideFile, Path: s, Raw: s}, nil
 }
 
@@ -171,6 +185,8 @@ func (o *DiffOptions) sideOptions(ctx context.Context, s sideSpec, role string) 
 		return gitLoadOptions(s, o.Revision)
 	case sideRegistry:
 		return o.registryOptions(ctx, s)
+	case sideURL:
+		return o.urlLoadOptions(ctx, s, role)
 	}
 	return fileLoadOptions(s.Path, role)
 }
@@ -207,6 +223,25 @@ func fileLoadOptions(p, role string) (load.Options, error) {
 		return load.Options{}, fmt.Errorf("cannot read the %s contract %s: %w", role, p, pathErrCause(err))
 	}
 	return load.Options{FS: fsys, Path: filepath.Base(p), Display: p}, nil
+}
+
+// urlLoadOptions fetches a side given as an http(s) URL. The network is
+// touched only when --allow-remote-refs says so; the fetch is bounded in
+// time and size, and the document's relative $refs are remote too.
+func (o *DiffOptions) urlLoadOptions(ctx context.Context, s sideSpec, role string) (load.Options, error) {
+	shown := source.Truncate(s.Raw, 200)
+	if !o.AllowRemoteRefs {
+		return load.Options{}, usageErrorf("the %s contract %s is a URL: pass --allow-remote-refs to fetch it", role, shown)
+	}
+	data, err := fetchContract(ctx, s.Raw)
+	if err != nil {
+		return load.Options{}, fmt.Errorf("cannot fetch the %s contract %s: %w", role, shown, err)
+	}
+	name := "contract"
+	if u, err := url.Parse(s.Raw); err == nil && path.Base(u.Path) != "/" && path.Base(u.Path) != "." {
+		name = path.Base(u.Path)
+	}
+	return load.Options{Path: name, Display: s.Raw, Data: data, URL: s.Raw}, nil
 }
 
 // confinedFS opens dir as an os.Root: unlike os.DirFS, a symlink inside the

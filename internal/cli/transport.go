@@ -188,3 +188,39 @@ func fetchRemoteRef(ctx context.Context, u string) (io.ReadCloser, error) {
 	}
 	return resp.Body, nil
 }
+
+// A base or contract given as a URL (--allow-remote-refs): the whole
+// fetch, body included, must finish within contractFetchTimeout, and at
+// most maxContractBytes are read, the loader's own file-size limit.
+// Variables only so that tests can lower them.
+var (
+	contractFetchTimeout = 30 * time.Second
+	maxContractBytes     = 64 << 20
+)
+
+// fetchContract GETs a contract given as a URL, through the same client
+// (and redirect rules) as remote $refs.
+func fetchContract(ctx context.Context, u string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, contractFetchTimeout)
+	defer cancel()
+	body, err := fetchRemoteRef(ctx, u)
+	if err == nil {
+		defer func() { _ = body.Close() }() // read-only; everything needed is read below
+		var data []byte
+		data, err = io.ReadAll(io.LimitReader(body, int64(maxContractBytes)+1))
+		if err == nil && len(data) > maxContractBytes {
+			return nil, fmt.Errorf("it is larger than the limit of %d bytes", maxContractBytes)
+		}
+		if err == nil {
+			return data, nil
+		}
+	}
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return nil, fmt.Errorf("no complete answer within %s", contractFetchTimeout)
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err // its message repeats the URL the caller already names
+	}
+	return nil, err
+}

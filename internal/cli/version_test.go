@@ -34,3 +34,32 @@ func TestVersionLinkTimeOverride(t *testing.T) {
 		t.Errorf("Version() = %q, want the -ldflags value v9.9.9", got)
 	}
 }
+
+func TestVersionLine(t *testing.T) {
+	tests := []struct {
+		b    buildInfo
+		want string
+	}{
+		{buildInfo{Version: "v1.2.3", Commit: "0123456789ab"}, "relay v1.2.3 (commit 0123456789ab)"},
+		{buildInfo{Version: "v1.2.3", Commit: "0123456789ab", Dirty: true}, "relay v1.2.3 (commit 0123456789ab, modified)"},
+		{buildInfo{Version: "0123456789ab-dirty", Commit: "0123456789ab", Dirty: true}, "relay 0123456789ab-dirty"},
+		{buildInfo{Version: "v1.2.3-4-g0123456", Commit: "0123456789ab"}, "relay v1.2.3-4-g0123456"},
+		{buildInfo{Version: "4b0b37a-dirty", Commit: "4b0b37a21c5e"}, "relay 4b0b37a-dirty"},
+		{buildInfo{Version: "v1.2.3", Commit: "abc"}, "relay v1.2.3 (commit abc)"},
+		{buildInfo{Version: "dev"}, "relay dev"},
+	}
+	for _, tt := range tests {
+		if got := versionLine(tt.b); got != tt.want {
+			t.Errorf("versionLine(%+v) = %q, want %q", tt.b, got, tt.want)
+		}
+	}
+}
+
+func TestVersionLinkTimeCommit(t *testing.T) {
+	oldV, oldC := version, commit
+	t.Cleanup(func() { version, commit = oldV, oldC })
+	version, commit = "v9.9.9", "fedcba9876543210fedcba"
+	if got := versionLine(buildVersion()); got != "relay v9.9.9 (commit fedcba987654)" {
+		t.Errorf("versionLine = %q, want the -ldflags version and commit", got)
+	}
+}

@@ -5,6 +5,7 @@ package iostreams
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 )
@@ -51,6 +52,23 @@ func (s *IOStreams) SetStderrTTY(v bool) { s.stderrTTY = v }
 
 // SetColorEnabled overrides the colour decision (tests).
 func (s *IOStreams) SetColorEnabled(v bool) { s.color = v }
+
+// SetColorMode applies --color: "always" and "never" override the
+// environment and the terminal check (an explicit flag beats NO_COLOR, as
+// with git and ls), "auto" keeps what System decided. Any other value is
+// an error naming the three.
+func (s *IOStreams) SetColorMode(mode string) error {
+	switch mode {
+	case "always":
+		s.color = true
+	case "never":
+		s.color = false
+	case "auto", "":
+	default:
+		return fmt.Errorf("--color must be auto, always or never, not %q", mode)
+	}
+	return nil
+}
 
 // colorWanted applies the conventions: CLICOLOR_FORCE forces colour on,
 // NO_COLOR (any non-empty value) and TERM=dumb force it off, otherwise

@@ -23,3 +23,29 @@ func TestColorWanted(t *testing.T) {
 		}
 	}
 }
+
+func TestSetColorMode(t *testing.T) {
+	cases := []struct {
+		mode      string
+		start     bool
+		want      bool
+		wantError bool
+	}{
+		{"always", false, true, false},
+		{"never", true, false, false},
+		{"auto", true, true, false},
+		{"auto", false, false, false},
+		{"sometimes", true, true, true},
+	}
+	for _, c := range cases {
+		s, _, _, _ := Test()
+		s.SetColorEnabled(c.start)
+		err := s.SetColorMode(c.mode)
+		if (err != nil) != c.wantError {
+			t.Errorf("SetColorMode(%q) error = %v, want error: %v", c.mode, err, c.wantError)
+		}
+		if got := s.ColorEnabled(); got != c.want {
+			t.Errorf("SetColorMode(%q) from %v: ColorEnabled = %v, want %v", c.mode, c.start, got, c.want)
+		}
+	}
+}

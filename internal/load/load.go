@@ -55,6 +55,10 @@ type Options struct {
 	// Data, when non-nil, is the main file's content (stdin); Path then only
 	// names it for $ref resolution and extension sniffing.
 	Data []byte
+	// URL, when set, is the http(s) URL Data was fetched from: the main
+	// file is then remote like a fetched $ref, so its relative $refs are
+	// resolved against the URL (and fetched only through Fetch).
+	URL string
 	// Kind forces the kind for documents without a marker ("" = sniff).
 	Kind Kind
 	// Fetch gets a remote $ref's bytes. http(s) $refs are refused unless

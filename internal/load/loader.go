@@ -98,7 +98,7 @@ func (l *loader) newDocument(main *source.File, data []byte) *Document {
 	p := path.Clean(l.opts.Path)
 	l.byKey[fsKey(p)] = main
 	sum := sha256.Sum256(data)
-	return &Document{
+	doc := &Document{
 		Main:   main,
 		Files:  []*source.File{main},
 		Paths:  map[*source.File]string{main: p},
@@ -106,6 +106,10 @@ func (l *loader) newDocument(main *source.File, data []byte) *Document {
 		SHA256: hex.EncodeToString(sum[:]),
 		refs:   map[*source.Node]*source.Node{},
 	}
+	if l.opts.URL != "" {
+		doc.Remote[main] = l.opts.URL
+	}
+	return doc
 }
 
 // readCap is how many bytes the next file may hold: the per-file limit, or

@@ -31,6 +31,10 @@ const (
 	ActionMerge Action = "merge"
 )
 
+// Actions lists every action, in the order a version meets them; audit
+// filters are checked against it.
+var Actions = []Action{ActionPublish, ActionApprove, ActionReject, ActionDeprecate, ActionWithdraw, ActionSign, ActionNotifyFailed, ActionMerge}
+
 // GenesisHash is the PrevHash of the first event.
 var GenesisHash = strings.Repeat("0", 64)
 
