@@ -146,6 +146,9 @@ func (opts *DiffOptions) runEntry(ctx context.Context, cfgPath string, pol *chec
 		return r
 	}
 	r.err = eo.compareAndWrite(ctx, pol, r)
+	if errors.As(r.err, new(noBaseError)) {
+		r.err = eo.addedAndWrite(ctx, pol, r)
+	}
 	if r.err != nil {
 		printInvalid(&r.stderr, r.err)
 		r.err = entryError(cfgPath, ct, r.err)
@@ -159,6 +162,11 @@ func (opts *DiffOptions) compareAndWrite(ctx context.Context, pol *check.Policy,
 	if err != nil {
 		return err
 	}
+	return opts.written(c, pol, r)
+}
+
+// written prints an entry's problems and writes its reports.
+func (opts *DiffOptions) written(c *check.Result, pol *check.Policy, r *entryResult) error {
 	printProblems(&r.stderr, c)
 	for _, s := range c.Report.StaleIgnores {
 		r.stale = append(r.stale, pol.StaleWarning(s))
@@ -169,6 +177,24 @@ func (opts *DiffOptions) compareAndWrite(ctx context.Context, pol *check.Policy,
 	}
 	r.rep, r.reports = c.Report, opts.Outputs
 	return nil
+}
+
+// noBaseError is a base that does not exist yet: the file is not at the
+// git revision, or the function has no approved version. A single diff
+// reports it as an error (the user named that base); --all reports the
+// entry as an added contract.
+type noBaseError struct{ error }
+
+func (e noBaseError) Unwrap() error { return e.error }
+
+// addedAndWrite reports an entry with no published base as a new
+// contract: non-breaking, with its operation count.
+func (opts *DiffOptions) addedAndWrite(ctx context.Context, pol *check.Policy, r *entryResult) error {
+	c, err := check.Added(ctx, opts.checkInput(pol), opts.Base.Raw)
+	if err != nil {
+		return err
+	}
+	return opts.written(c, pol, r)
 }
 
 // entryBase turns the manifest's base into a base spec. A git base names

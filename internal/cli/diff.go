@@ -257,17 +257,21 @@ func runDiff(ctx context.Context, opts *DiffOptions) error {
 	return nil
 }
 
-// compare runs the pipeline on the two sides and writes the baseline when
-// asked; it writes nothing else, so --all can run it concurrently.
-func (opts *DiffOptions) compare(ctx context.Context, pol *check.Policy) (*check.Result, error) {
-	in := check.Input{
+// checkInput is the comparison the options describe.
+func (opts *DiffOptions) checkInput(pol *check.Policy) check.Input {
+	return check.Input{
 		Base:     check.Side{Open: opts.opener(opts.Base, "base")},
 		Revision: check.Side{Open: opts.opener(opts.Revision, "revision"), Loaded: opts.revisionLoaded},
 		Kind:     opts.Kind, Match: opts.Match, Policy: pol,
 		FailOn: opts.FailOn, FailOnSet: opts.FailOnSet, Function: opts.Function,
 		Tool: report.Tool{Name: "relay", Version: Version()}, Now: opts.Now, Validate: opts.Validate,
 	}
-	res, err := check.Run(ctx, in)
+}
+
+// compare runs the pipeline on the two sides and writes the baseline when
+// asked; it writes nothing else, so --all can run it concurrently.
+func (opts *DiffOptions) compare(ctx context.Context, pol *check.Policy) (*check.Result, error) {
+	res, err := check.Run(ctx, opts.checkInput(pol))
 	if err != nil {
 		return nil, err
 	}
