@@ -20,14 +20,25 @@ import (
 // so naming them as well is a usage error rather than a silent choice.
 func (f *diffFlags) allOptions(opts *DiffOptions, args []string) error {
 	switch {
-	case len(args) > 0:
-		return usageErrorf("--all takes the contracts from .relay.yaml; drop the arguments %q", args)
-	case f.base != "" || f.contract != "" || f.function != "":
-		return usageErrorf("--all takes the contracts and their bases from .relay.yaml; drop --base, --contract and --function")
+	case f.contract != "" || f.function != "":
+		return usageErrorf("--all takes the contracts and their bases from .relay.yaml; drop --contract and --function")
 	case f.output != "":
 		return usageErrorf("--all writes one report per contract; use --format F=DIR instead of --output")
 	case f.writeBaseline != "":
 		return usageErrorf("--write-baseline writes one contract's ignores; it cannot be combined with --all")
+	}
+	if f.base != "" {
+		b, err := parseBaseSpec(f.base)
+		if err != nil {
+			return err
+		}
+		if b.Kind != sideGit || b.Path != "" {
+			return usageErrorf("with --all, --base can only be git:REV (every contract against its own file at REV), not %q", f.base)
+		}
+		opts.Base = b
+	}
+	if len(args) > 0 {
+		opts.selection = newSelection(args)
 	}
 	var err error
 	if opts.FailOn, err = parseFailOn(f.failOn); err != nil {
@@ -51,12 +62,16 @@ type entryResult struct {
 	ct   *config.Contract
 	slug string
 	base sideSpec
+	// selected is false for an entry that none of the FILE arguments
+	// reaches: it is left out of the summary and the exit code.
+	selected bool
 	// rep is nil when the entry was unchanged or could not be compared.
 	rep       *report.Report
 	unchanged bool
 	err       error
-	reports   []output // what was written, for the summary
-	stale     []string // stale-ignore warnings, printed once for all entries
+	reports   []output     // what was written, for the summary
+	stale     []string     // stale-ignore warnings, printed once for all entries
+	stdout    bytes.Buffer // the text report, with --format text
 	stderr    bytes.Buffer
 }
 
@@ -78,6 +93,9 @@ func runAll(ctx context.Context, opts *DiffOptions) error {
 		return err
 	}
 	printNotices(opts.IO, pol)
+	if opts.selection != nil {
+		opts.selection.resolve(cfg.Path)
+	}
 	var changed *changeSet
 	if opts.ChangedSince != "" {
 		if changed, err = changedSince(filepath.Dir(cfg.Path), opts.ChangedSince); err != nil {
@@ -88,7 +106,11 @@ func runAll(ctx context.Context, opts *DiffOptions) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if opts.selection != nil {
+		results = opts.selection.report(opts.IO, results)
+	}
 	for _, r := range results {
+		_, _ = opts.IO.Out.Write(r.stdout.Bytes())
 		_, _ = opts.IO.ErrOut.Write(r.stderr.Bytes())
 	}
 	printCommonStale(opts.IO, results)
@@ -121,10 +143,9 @@ func (opts *DiffOptions) runEntries(ctx context.Context, cfg *config.Config, pol
 // since the entries run concurrently. They share the compiled policy,
 // which each run only reads.
 func (opts *DiffOptions) runEntry(ctx context.Context, cfgPath string, pol *check.Policy, ct *config.Contract, slug string, changed *changeSet) *entryResult {
-	r := &entryResult{ct: ct, slug: slug}
+	r := &entryResult{ct: ct, slug: slug, selected: true}
 	eo := *opts
-	var discard bytes.Buffer // the per-entry outputs all have paths; stdout is for the summary
-	eo.IO = &iostreams.IOStreams{In: bytes.NewReader(nil), Out: &discard, ErrOut: &r.stderr}
+	eo.IO = &iostreams.IOStreams{In: bytes.NewReader(nil), Out: &r.stdout, ErrOut: &r.stderr}
 	eo.Function = ct.Function
 	if ct.Kind != "" {
 		eo.Kind = ct.Kind
@@ -135,10 +156,17 @@ func (opts *DiffOptions) runEntry(ctx context.Context, cfgPath string, pol *chec
 	rev := displayPath(filepath.Join(filepath.Dir(cfgPath), filepath.FromSlash(ct.Path)))
 	eo.Revision = sideSpec{Kind: sideFile, Path: rev, Raw: rev}
 	eo.Base = entryBase(ct)
+	if opts.Base.Kind == sideGit {
+		eo.Base = opts.Base // --base git:REV: every entry against its own file at REV
+	}
 	r.base = eo.Base
 	eo.Outputs = entryOutputs(opts.Outputs, slug)
 	if ctx.Err() != nil {
 		r.err = ctx.Err()
+		return r
+	}
+	if opts.selection != nil && !opts.selection.touches(ctx, &eo, ct) {
+		r.selected = false
 		return r
 	}
 	if changed != nil && !changed.touches(ctx, &eo, ct) {

@@ -61,6 +61,8 @@ type DiffOptions struct {
 	Validate check.ValidateMode
 	// MaxFiles is --max-files: how many files one contract may span.
 	MaxFiles int
+	// selection is --all's FILE arguments: only the entries they reach.
+	selection *selection
 	// revisionLoaded is a revision already loaded (publish has read it to
 	// store its files): it is compared as is, not loaded again.
 	revisionLoaded *check.Loaded
@@ -104,7 +106,14 @@ writes DIR/summary.json. Standard output carries a summary, one line per
 contract; the exit code is the worst across entries (1 when any entry could
 not be compared). --changed-since REV keeps only entries whose contract or a
 file it $refs differs from REV (git diff --name-only REV, plus untracked
-files); the others are listed as unchanged.
+files); the others are listed as unchanged. --all FILE... compares only the
+entries whose contract or a file it $refs is one of the FILEs, and names each
+FILE that belongs to no contract. --all --base git:REV compares every entry
+with its own file at REV instead of the manifest's base. --all --format text
+(without =DIR) prints each contract's text report before the summary. An
+entry with no published base (its file is not at the git ref, or its function
+has no approved version) is a new contract: one non-breaking contract-added
+change.
 
 The exit code is the verdict: 0 nothing above info, 10 non-breaking changes
 or warnings, 20 breaking changes; 1 could not compare, 2 usage error. See
