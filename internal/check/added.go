@@ -54,14 +54,15 @@ func Added(ctx context.Context, in Input, baseSource string) (*Result, error) {
 	added := finding.Change{ID: AddedID, Level: finding.NonBreaking, Pointer: "",
 		Message:  fmt.Sprintf("new contract with %s: it has no published base (%s) to compare with", operations(len(ops.Operations)), baseSource),
 		Revision: finding.Location{File: root.File, Line: root.Line, Column: root.Col}}
-	kept, stale, err := pol.Apply([]finding.Change{added}, in.Now)
+	out, err := pol.Enforce([]finding.Change{added}, in.Now)
 	if err != nil {
 		return nil, err
 	}
 	failOn := pol.FailOn(orBreaking(in.FailOn), in.FailOnSet)
-	rep := report.New(in.Tool, report.Side{Source: baseSource, SHA256: emptySHA256}, rev.side(), kept, failOn)
+	rep := report.New(in.Tool, report.Side{Source: baseSource, SHA256: emptySHA256}, rev.side(), out.Kept, failOn)
 	rep.Function = in.Function
-	rep.StaleIgnores = stale
+	rep.StaleIgnores = out.Stale
+	rep.Suppressed, rep.Summary.Suppressed = out.Suppressed, out.Dropped
 	if len(probs) > 0 {
 		rep.Validation = &report.Problems{Revision: probs}
 	}

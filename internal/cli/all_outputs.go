@@ -241,8 +241,12 @@ func entryName(s entrySummary) string {
 func counts(s entrySummary) string {
 	switch {
 	case s.Summary != nil:
-		return fmt.Sprintf("%d breaking, %d warning, %d non-breaking, %d info",
+		c := fmt.Sprintf("%d breaking, %d warning, %d non-breaking, %d info",
 			s.Summary.Breaking, s.Summary.Warning, s.Summary.NonBreaking, s.Summary.Info)
+		if n := s.Summary.Suppressed; n > 0 {
+			c += fmt.Sprintf(", %d suppressed", n)
+		}
+		return c
 	case s.Error != "":
 		return "see the message above"
 	}

@@ -41,6 +41,10 @@ type Config struct {
 	BetaLevel finding.Level
 	// MinDeprecationDays is deprecation.min-days; 0 when not set.
 	MinDeprecationDays int
+	// Baseline is the baseline: file's path as written (relative to the
+	// configuration's directory); Load appends its ignores to Ignores.
+	Baseline    string
+	BaselinePos source.Pos
 }
 
 // Ignore is one entry of the ignore list.
@@ -84,7 +88,11 @@ func Load(path string) (*Config, error) {
 		}
 		return nil, fmt.Errorf("%s: cannot read the configuration file: %w", path, err)
 	}
-	return Parse(path, data)
+	c, err := Parse(path, data)
+	if err != nil || c.Baseline == "" {
+		return c, err
+	}
+	return c, c.loadBaseline()
 }
 
 // Parse reads a configuration from data; path names it in messages.
@@ -119,8 +127,10 @@ func parse(f *source.File) (*Config, error) {
 			c.Notify, err = parseNotify(m)
 		case "deprecation":
 			c.MinDeprecationDays, err = parseDeprecation(m)
+		case "baseline":
+			err = c.parseBaseline(m)
 		default:
-			err = source.Errorf(m.Pos(), "unknown key %q (want contracts, ignore, severity, fail-on, stability, deprecation or notify)", source.Truncate(m.Key, 80))
+			err = source.Errorf(m.Pos(), "unknown key %q (want contracts, ignore, severity, fail-on, stability, deprecation, baseline or notify)", source.Truncate(m.Key, 80))
 		}
 		if err != nil {
 			return nil, err

@@ -28,7 +28,7 @@ func TestParseErrors(t *testing.T) {
 		"ignore:\n  - rule: operation-removed\n":      ".relay.yaml:2:5: ignore entry for operation-removed needs a reason",
 		"severity:\n  operation-removed: fatal\n":     ".relay.yaml:2:22: severity of operation-removed must be breaking, warning, non-breaking or info",
 		"fail-on: info\n":                             `.relay.yaml:1:10: fail-on must be breaking or warning, not "info"`,
-		"colour: red\n":                               `.relay.yaml:1:1: unknown key "colour" (want contracts, ignore, severity, fail-on, stability, deprecation or notify)`,
+		"colour: red\n":                               `.relay.yaml:1:1: unknown key "colour" (want contracts, ignore, severity, fail-on, stability, deprecation, baseline or notify)`,
 		"stability: {beta: lenient}\n":                ".relay.yaml:1:19: stability.beta must be breaking, warning, non-breaking or info",
 		"stability: {alpha: info}\n":                  `.relay.yaml:1:13: unknown stability key "alpha" (want beta; draft and alpha changes are always info)`,
 		"deprecation: {min-days: \"90\"}\n":           ".relay.yaml:1:25: deprecation.min-days must be a whole number of days between 0 and 36500",

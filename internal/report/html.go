@@ -37,6 +37,8 @@ type htmlPage struct {
 	Operations                                []string
 	Changes                                   []htmlChange
 	StaleIgnores                              int
+	SuppressedHead                            string
+	Suppressed                                []string
 }
 
 type htmlCount struct {
@@ -70,6 +72,9 @@ func (h HTML) page(r *Report) htmlPage {
 	p := htmlPage{
 		Headline: "relay: " + headline(r.Summary), Function: r.Function, ExitCode: r.Summary.ExitCode,
 		Base: sideText(r.Base), Revision: sideText(r.Revision), StaleIgnores: len(r.StaleIgnores),
+	}
+	if r.Summary.Suppressed > 0 {
+		p.SuppressedHead, p.Suppressed = suppressedHead(r.Summary), suppressedLines(r)
 	}
 	p.Title = p.Headline
 	if r.Function != "" {
