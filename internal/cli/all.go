@@ -93,6 +93,11 @@ func runAll(ctx context.Context, opts *DiffOptions) error {
 		return err
 	}
 	printNotices(opts.IO, pol)
+	cleanup, err := opts.useTargetRegistry()
+	if err != nil {
+		return err
+	}
+	defer cleanup()
 	if opts.selection != nil {
 		opts.selection.resolve(cfg.Path)
 	}

@@ -110,7 +110,9 @@ files); the others are listed as unchanged. --all FILE... compares only the
 entries whose contract or a file it $refs is one of the FILEs, and names each
 FILE that belongs to no contract. --all --base git:REV compares every entry
 with its own file at REV instead of the manifest's base. --all --format text
-(without =DIR) prints each contract's text report before the summary. An
+(without =DIR) prints each contract's text report before the summary. In a
+pull request ($GITHUB_BASE_REF or $CI_MERGE_REQUEST_TARGET_BRANCH_NAME set),
+--all without --registry reads the file registry as of the target branch. An
 entry with no published base (its file is not at the git ref, or its function
 has no approved version) is a new contract: one non-breaking contract-added
 change.
