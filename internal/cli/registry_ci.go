@@ -35,7 +35,8 @@ func (opts *DiffOptions) useTargetRegistry() (func(), error) {
 		getenv = os.Getenv
 	}
 	target, from := ciTarget(getenv)
-	if target == "" || opts.Registry != "" || getenv(RegistryEnv) != "" {
+	// --base git:REV replaces every base: no registry is read at all.
+	if target == "" || opts.Registry != "" || getenv(RegistryEnv) != "" || opts.Base.Kind == sideGit {
 		return func() {}, nil
 	}
 	g := gitRepo{dir: repoRoot()}
