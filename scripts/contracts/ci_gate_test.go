@@ -65,6 +65,12 @@ func TestCISelfApprovedPR(t *testing.T) {
 	}
 	code, stderr := runScript(t, dir, "run_ci_contract_diff.sh", []string{"RELAY=" + relay}, "--base-ref", "main")
 	assert.Equal(t, 20, code, stderr)
+	// From a subdirectory: the registry is still the one at the root.
+	sub := filepath.Join(dir, "ci")
+	require.NoError(t, os.Mkdir(sub, 0o755))
+	code, stderr = runScript(t, sub, "run_ci_contract_diff.sh", []string{"RELAY=" + relay}, "--base-ref", "main", "--", "--config", "../.relay.yaml")
+	assert.Equal(t, 20, code, stderr)
+	assert.Contains(t, stderr, "  my-team/pets\n")
 
 	// Outside a pull request the committed registry (HEAD) is the truth:
 	// after the merge, 2.0.0 is the approved base.

@@ -160,6 +160,7 @@ resolve_commit() {
 
 # Set by materialise_registry.
 registry_tmp=""
+top=""
 target=""
 target_commit=""
 # shellcheck disable=SC2317 # called by the EXIT trap
@@ -175,6 +176,8 @@ materialise_registry() {
 		printf '%s: %s is not inside a git repository: the registry is read from the target branch, so the gate needs one\n' "$prog" "$PWD" >&2
 		exit 1
 	fi
+	# The registry lives at the repository root, wherever the script runs.
+	top=$(git rev-parse --show-toplevel)
 	if ! target_commit=$(resolve_commit "$target"); then
 		printf '%s: cannot find the target branch %s (looked for origin/%s and %s): fetch it (git fetch origin %s) so that the registry is read from it, never from the pull request\n' \
 			"$prog" "$target" "$target" "$target" "$target" >&2
@@ -184,7 +187,7 @@ materialise_registry() {
 	trap cleanup EXIT
 	mkdir -p "$registry_tmp/registry"
 	if git cat-file -e "$target_commit:$registry_path" 2>/dev/null; then
-		git archive --format=tar "$target_commit" -- "$registry_path" | tar -x -C "$registry_tmp"
+		git -C "$top" archive --format=tar "$target_commit" -- "$registry_path" | tar -x -C "$registry_tmp"
 		rm -rf -- "$registry_tmp/registry"
 		mv -- "$registry_tmp/$registry_path" "$registry_tmp/registry"
 	fi
@@ -200,8 +203,8 @@ registry_notice() {
 		since=$mb
 	fi
 	fns=$({
-		git diff --no-relative --name-only -z "$since" -- "$registry_path"
-		git ls-files --full-name --others --exclude-standard -z -- "$registry_path"
+		git -C "$top" diff --no-relative --name-only -z "$since" -- "$registry_path"
+		git -C "$top" ls-files --full-name --others --exclude-standard -z -- "$registry_path"
 	} | tr '\0' '\n' | awk -v p="$registry_path/" '
 		index($0, p) == 1 {
 			rest = substr($0, length(p) + 1)
