@@ -147,6 +147,15 @@ func TestCIReportsDirRefused(t *testing.T) {
 	entries, err := os.ReadDir(outside)
 	require.NoError(t, err)
 	assert.Empty(t, entries)
+
+	// ... nor one that carries the reports directory along.
+	require.NoError(t, os.Symlink(outside, filepath.Join(dir, "out")))
+	code, stderr = runScript(t, dir, "run_ci_contract_diff.sh", env, "--reports-dir", "out/reports/")
+	assert.Equal(t, 1, code, stderr)
+	assert.Contains(t, stderr, "the reports directory out is a symlink; refusing to write through it")
+	entries, err = os.ReadDir(outside)
+	require.NoError(t, err)
+	assert.Empty(t, entries)
 }
 
 // TestCIFindingsOfBreakingOnly: every contract gets its verdict line on

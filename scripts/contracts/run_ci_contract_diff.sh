@@ -105,6 +105,30 @@ find_relay() {
 	command -v "$r"
 }
 
+# refuse_symlinks exits when the reports directory, or any directory on a
+# relative path to it, is a symlink: a committed out -> /elsewhere would
+# carry out/reports along. (An absolute path is the caller's own choice,
+# and /tmp is a symlink on macOS: only its last component is checked.)
+refuse_symlinks() {
+	local d=$1 p="" part
+	local -a parts
+	case $d in
+	/*) [ -L "${d%/}" ] && p=${d%/} ;;
+	*)
+		IFS=/ read -r -a parts <<<"$d"
+		for part in "${parts[@]}"; do
+			[ -n "$part" ] || continue
+			p=${p:+$p/}$part
+			[ -L "$p" ] && break
+		done
+		;;
+	esac
+	if [ -n "$p" ] && [ -L "$p" ]; then
+		printf '%s: the reports directory %s is a symlink; refusing to write through it (remove it, or pass --reports-dir)\n' "$prog" "$p" >&2
+		exit 1
+	fi
+}
+
 # prepare_reports empties the reports directory, so that nothing from an
 # earlier run (an override.json, the report of a contract since removed from
 # the manifest) is read as this run's. Only a directory this script made
@@ -112,10 +136,7 @@ find_relay() {
 # since a pull request could commit one to aim the writes elsewhere.
 prepare_reports() {
 	local d=$reports_dir
-	if [ -L "$d" ]; then
-		printf '%s: the reports directory %s is a symlink; refusing to write through it (remove it, or pass --reports-dir)\n' "$prog" "$d" >&2
-		exit 1
-	fi
+	refuse_symlinks "$d"
 	if [ -e "$d" ] && [ ! -d "$d" ]; then
 		printf '%s: the reports directory %s exists and is not a directory\n' "$prog" "$d" >&2
 		exit 1
