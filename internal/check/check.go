@@ -121,7 +121,7 @@ func Run(ctx context.Context, in Input) (*Result, error) {
 		return nil, err
 	}
 	classified := rules.Classify(res, pol.RulesOptions(in.Now))
-	kept, stale, err := pol.Apply(classified, in.Now)
+	out, err := pol.Enforce(classified, in.Now)
 	if err != nil {
 		return nil, err
 	}
@@ -130,9 +130,10 @@ func Run(ctx context.Context, in Input) (*Result, error) {
 		failOn = finding.Breaking
 	}
 	failOn = pol.FailOn(failOn, in.FailOnSet)
-	rep := report.New(in.Tool, base.side(), rev.side(), kept, failOn)
+	rep := report.New(in.Tool, base.side(), rev.side(), out.Kept, failOn)
 	rep.Function = in.Function
-	rep.StaleIgnores = stale
+	rep.StaleIgnores = out.Stale
+	rep.Suppressed, rep.Summary.Suppressed = out.Suppressed, out.Dropped
 	rep.Validation = problems
 	return &Result{Report: rep, FailOn: failOn, Base: base, Revision: rev, Classified: classified}, nil
 }

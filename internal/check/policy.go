@@ -66,7 +66,14 @@ func NewPolicy(cfg *config.Config) (*Policy, error) {
 	for _, sv := range cfg.Severity {
 		entries = append(entries, entry{sv.Pos, func() error { return p.addSeverity(sv) }})
 	}
-	sort.SliceStable(entries, func(i, j int) bool { return entries[i].pos.Line < entries[j].pos.Line })
+	// The baseline's entries (another file) come after the file's own.
+	other := func(e entry) bool { return e.pos.File != cfg.Path }
+	sort.SliceStable(entries, func(i, j int) bool {
+		if oi, oj := other(entries[i]), other(entries[j]); oi != oj {
+			return oj
+		}
+		return entries[i].pos.Line < entries[j].pos.Line
+	})
 	for _, e := range entries {
 		if err := e.resolve(); err != nil {
 			return nil, err
@@ -139,23 +146,64 @@ func (p *Policy) RulesOptions(now time.Time) rules.Options {
 // changes; ignored changes are dropped. It returns the kept changes and the
 // ignore entries that matched nothing (stale: reported, never fatal).
 func (p *Policy) Apply(changes []finding.Change, now time.Time) ([]finding.Change, []report.StaleIgnore, error) {
+	o, err := p.Enforce(changes, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	return o.Kept, o.Stale, nil
+}
+
+// Outcome is what enforcing the policy made of the changes.
+type Outcome struct {
+	Kept  []finding.Change
+	Stale []report.StaleIgnore
+	// Suppressed lists the entries that dropped changes, with their
+	// counts; Dropped is the number of changes dropped (a change two
+	// entries match counts once).
+	Suppressed []report.Suppressed
+	Dropped    int
+}
+
+// Enforce is Apply that also accounts for what the ignores dropped, so
+// that reports can say so instead of looking clean.
+func (p *Policy) Enforce(changes []finding.Change, now time.Time) (*Outcome, error) {
 	today := now.UTC().Truncate(24 * time.Hour)
 	for _, ig := range p.ignores {
 		if u := ig.entry.Until; !u.IsZero() && u.Before(today) {
-			return nil, nil, source.Errorf(ig.entry.Pos, "ignore for %s expired on %s; remove it or extend until", ig.entry.Rule, u.Format("2006-01-02"))
+			return nil, source.Errorf(ig.entry.Pos, "ignore for %s expired on %s; remove it or extend until", ig.entry.Rule, u.Format("2006-01-02"))
 		}
 	}
 	matched := make([]int, len(p.ignores))
-	kept := make([]finding.Change, 0, len(changes))
+	o := &Outcome{Kept: make([]finding.Change, 0, len(changes))}
 	for _, ch := range changes {
 		if lvl, ok := p.severity[ch.ID]; ok {
 			ch.Level = lvl
 		}
-		if !p.ignored(ch, matched) {
-			kept = append(kept, ch)
+		if p.ignored(ch, matched) {
+			o.Dropped++
+		} else {
+			o.Kept = append(o.Kept, ch)
 		}
 	}
-	return kept, p.stale(matched), nil
+	o.Stale, o.Suppressed = p.stale(matched), p.suppressed(matched)
+	return o, nil
+}
+
+// suppressed describes each entry that matched, in file order.
+func (p *Policy) suppressed(matched []int) []report.Suppressed {
+	var out []report.Suppressed
+	for i, ig := range p.ignores {
+		if matched[i] == 0 {
+			continue
+		}
+		e := ig.entry
+		s := report.Suppressed{Rule: e.Rule, Operation: e.Operation, Pointer: e.Pointer, Reason: e.Reason, Count: matched[i]}
+		if !e.Until.IsZero() {
+			s.Until = e.Until.Format("2006-01-02")
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 // ignored reports whether any entry matches; every matching entry counts,

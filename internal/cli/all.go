@@ -20,14 +20,25 @@ import (
 // so naming them as well is a usage error rather than a silent choice.
 func (f *diffFlags) allOptions(opts *DiffOptions, args []string) error {
 	switch {
-	case len(args) > 0:
-		return usageErrorf("--all takes the contracts from .relay.yaml; drop the arguments %q", args)
-	case f.base != "" || f.contract != "" || f.function != "":
-		return usageErrorf("--all takes the contracts and their bases from .relay.yaml; drop --base, --contract and --function")
+	case f.contract != "" || f.function != "":
+		return usageErrorf("--all takes the contracts and their bases from .relay.yaml; drop --contract and --function")
 	case f.output != "":
 		return usageErrorf("--all writes one report per contract; use --format F=DIR instead of --output")
 	case f.writeBaseline != "":
 		return usageErrorf("--write-baseline writes one contract's ignores; it cannot be combined with --all")
+	}
+	if f.base != "" {
+		b, err := parseBaseSpec(f.base)
+		if err != nil {
+			return err
+		}
+		if b.Kind != sideGit || b.Path != "" {
+			return usageErrorf("with --all, --base can only be git:REV (every contract against its own file at REV), not %q", f.base)
+		}
+		opts.Base = b
+	}
+	if len(args) > 0 {
+		opts.selection = newSelection(args)
 	}
 	var err error
 	if opts.FailOn, err = parseFailOn(f.failOn); err != nil {
@@ -51,12 +62,16 @@ type entryResult struct {
 	ct   *config.Contract
 	slug string
 	base sideSpec
+	// selected is false for an entry that none of the FILE arguments
+	// reaches: it is left out of the summary and the exit code.
+	selected bool
 	// rep is nil when the entry was unchanged or could not be compared.
 	rep       *report.Report
 	unchanged bool
 	err       error
-	reports   []output // what was written, for the summary
-	stale     []string // stale-ignore warnings, printed once for all entries
+	reports   []output     // what was written, for the summary
+	stale     []string     // stale-ignore warnings, printed once for all entries
+	stdout    bytes.Buffer // the text report, with --format text
 	stderr    bytes.Buffer
 }
 
@@ -78,6 +93,14 @@ func runAll(ctx context.Context, opts *DiffOptions) error {
 		return err
 	}
 	printNotices(opts.IO, pol)
+	cleanup, err := opts.useTargetRegistry()
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	if opts.selection != nil {
+		opts.selection.resolve(cfg.Path)
+	}
 	var changed *changeSet
 	if opts.ChangedSince != "" {
 		if changed, err = changedSince(filepath.Dir(cfg.Path), opts.ChangedSince); err != nil {
@@ -88,7 +111,11 @@ func runAll(ctx context.Context, opts *DiffOptions) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if opts.selection != nil {
+		results = opts.selection.report(opts.IO, results)
+	}
 	for _, r := range results {
+		_, _ = opts.IO.Out.Write(r.stdout.Bytes())
 		_, _ = opts.IO.ErrOut.Write(r.stderr.Bytes())
 	}
 	printCommonStale(opts.IO, results)
@@ -121,10 +148,9 @@ func (opts *DiffOptions) runEntries(ctx context.Context, cfg *config.Config, pol
 // since the entries run concurrently. They share the compiled policy,
 // which each run only reads.
 func (opts *DiffOptions) runEntry(ctx context.Context, cfgPath string, pol *check.Policy, ct *config.Contract, slug string, changed *changeSet) *entryResult {
-	r := &entryResult{ct: ct, slug: slug}
+	r := &entryResult{ct: ct, slug: slug, selected: true}
 	eo := *opts
-	var discard bytes.Buffer // the per-entry outputs all have paths; stdout is for the summary
-	eo.IO = &iostreams.IOStreams{In: bytes.NewReader(nil), Out: &discard, ErrOut: &r.stderr}
+	eo.IO = &iostreams.IOStreams{In: bytes.NewReader(nil), Out: &r.stdout, ErrOut: &r.stderr}
 	eo.Function = ct.Function
 	if ct.Kind != "" {
 		eo.Kind = ct.Kind
@@ -135,10 +161,17 @@ func (opts *DiffOptions) runEntry(ctx context.Context, cfgPath string, pol *chec
 	rev := displayPath(filepath.Join(filepath.Dir(cfgPath), filepath.FromSlash(ct.Path)))
 	eo.Revision = sideSpec{Kind: sideFile, Path: rev, Raw: rev}
 	eo.Base = entryBase(ct)
+	if opts.Base.Kind == sideGit {
+		eo.Base = opts.Base // --base git:REV: every entry against its own file at REV
+	}
 	r.base = eo.Base
 	eo.Outputs = entryOutputs(opts.Outputs, slug)
 	if ctx.Err() != nil {
 		r.err = ctx.Err()
+		return r
+	}
+	if opts.selection != nil && !opts.selection.touches(ctx, &eo, ct) {
+		r.selected = false
 		return r
 	}
 	if changed != nil && !changed.touches(ctx, &eo, ct) {
@@ -146,6 +179,9 @@ func (opts *DiffOptions) runEntry(ctx context.Context, cfgPath string, pol *chec
 		return r
 	}
 	r.err = eo.compareAndWrite(ctx, pol, r)
+	if errors.As(r.err, new(noBaseError)) {
+		r.err = eo.addedAndWrite(ctx, pol, r)
+	}
 	if r.err != nil {
 		printInvalid(&r.stderr, r.err)
 		r.err = entryError(cfgPath, ct, r.err)
@@ -159,6 +195,11 @@ func (opts *DiffOptions) compareAndWrite(ctx context.Context, pol *check.Policy,
 	if err != nil {
 		return err
 	}
+	return opts.written(c, pol, r)
+}
+
+// written prints an entry's problems and writes its reports.
+func (opts *DiffOptions) written(c *check.Result, pol *check.Policy, r *entryResult) error {
 	printProblems(&r.stderr, c)
 	for _, s := range c.Report.StaleIgnores {
 		r.stale = append(r.stale, staleWarning(pol, s))
@@ -169,6 +210,24 @@ func (opts *DiffOptions) compareAndWrite(ctx context.Context, pol *check.Policy,
 	}
 	r.rep, r.reports = c.Report, opts.Outputs
 	return nil
+}
+
+// noBaseError is a base that does not exist yet: the file is not at the
+// git revision, or the function has no approved version. A single diff
+// reports it as an error (the user named that base); --all reports the
+// entry as an added contract.
+type noBaseError struct{ error }
+
+func (e noBaseError) Unwrap() error { return e.error }
+
+// addedAndWrite reports an entry with no published base as a new
+// contract: non-breaking, with its operation count.
+func (opts *DiffOptions) addedAndWrite(ctx context.Context, pol *check.Policy, r *entryResult) error {
+	c, err := check.Added(ctx, opts.checkInput(pol), opts.Base.Raw)
+	if err != nil {
+		return err
+	}
+	return opts.written(c, pol, r)
 }
 
 // entryBase turns the manifest's base into a base spec. A git base names

@@ -6,6 +6,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -88,7 +89,12 @@ func planAllOutputs(specs []string) ([]output, error) {
 			return nil, err
 		}
 		if o.Path == "" {
+			// Text reports concatenate: each contract's goes to stdout,
+			// before the summary. Other formats would not parse.
 			if o.Format == defaultFormat {
+				if !slices.Contains(outs, o) {
+					outs = append(outs, o)
+				}
 				continue
 			}
 			return nil, usageErrorf("with --all, --format %s needs =DIR: one report per contract is written there", o.Format)
@@ -105,11 +111,15 @@ func planAllOutputs(specs []string) ([]output, error) {
 	return outs, nil
 }
 
-// entryOutputs points each directory output at this entry's file.
+// entryOutputs points each directory output at this entry's file; the
+// text report without a directory stays on (the entry's) stdout.
 func entryOutputs(dirs []output, slug string) []output {
 	outs := make([]output, len(dirs))
 	for i, d := range dirs {
-		outs[i] = output{Format: d.Format, Path: filepath.Join(d.Path, slug+reportExt[d.Format])}
+		outs[i] = d
+		if d.Path != "" {
+			outs[i].Path = filepath.Join(d.Path, slug+reportExt[d.Format])
+		}
 	}
 	return outs
 }
@@ -171,7 +181,9 @@ func summarize(r *entryResult) entrySummary {
 		s.Verdict, s.ExitCode, s.Summary = sum.Verdict, sum.ExitCode, &sum
 		s.Reports = map[string]string{}
 		for _, o := range r.reports {
-			s.Reports[o.Format] = filepath.ToSlash(o.Path)
+			if o.Path != "" {
+				s.Reports[o.Format] = filepath.ToSlash(o.Path)
+			}
 		}
 	}
 	return s
@@ -231,8 +243,12 @@ func entryName(s entrySummary) string {
 func counts(s entrySummary) string {
 	switch {
 	case s.Summary != nil:
-		return fmt.Sprintf("%d breaking, %d warning, %d non-breaking, %d info",
+		c := fmt.Sprintf("%d breaking, %d warning, %d non-breaking, %d info",
 			s.Summary.Breaking, s.Summary.Warning, s.Summary.NonBreaking, s.Summary.Info)
+		if n := s.Summary.Suppressed; n > 0 {
+			c += fmt.Sprintf(", %d suppressed", n)
+		}
+		return c
 	case s.Error != "":
 		return "see the message above"
 	}

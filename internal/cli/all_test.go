@@ -25,8 +25,9 @@ func TestEntrySlugs(t *testing.T) {
 func TestPlanAllOutputs(t *testing.T) {
 	outs, err := planAllOutputs([]string{"text", "json=reports/", "sarif=reports"})
 	require.NoError(t, err)
-	assert.Equal(t, []output{{Format: "json", Path: "reports/"}, {Format: "sarif", Path: "reports"}}, outs)
-	assert.Equal(t, []output{{Format: "json", Path: "reports/a.json"}, {Format: "sarif", Path: "reports/a.sarif"}}, entryOutputs(outs, "a"))
+	// text without a directory is each contract's report on stdout.
+	assert.Equal(t, []output{{Format: "text"}, {Format: "json", Path: "reports/"}, {Format: "sarif", Path: "reports"}}, outs)
+	assert.Equal(t, []output{{Format: "text"}, {Format: "json", Path: "reports/a.json"}, {Format: "sarif", Path: "reports/a.sarif"}}, entryOutputs(outs, "a"))
 	_, err = planAllOutputs([]string{"json=r", "json=r/"})
 	assert.ErrorContains(t, err, "--format json is given twice")
 	_, err = planAllOutputs([]string{"github"})

@@ -67,6 +67,8 @@ type DiffOptions struct {
 	// MaxTotalBytes is --max-total-bytes: how many bytes one contract's
 	// files may hold together; 0 means load.DefaultMaxTotalBytes.
 	MaxTotalBytes int
+	// selection is --all's FILE arguments: only the entries they reach.
+	selection *selection
 	// revisionLoaded is a revision already loaded (publish has read it to
 	// store its files): it is compared as is, not loaded again.
 	revisionLoaded *check.Loaded
@@ -111,7 +113,16 @@ writes DIR/summary.json. Standard output carries a summary, one line per
 contract; the exit code is the worst across entries (1 when any entry could
 not be compared). --changed-since REV keeps only entries whose contract or a
 file it $refs differs from REV (git diff --name-only REV, plus untracked
-files); the others are listed as unchanged.
+files); the others are listed as unchanged. --all FILE... compares only the
+entries whose contract or a file it $refs is one of the FILEs, and names each
+FILE that belongs to no contract. --all --base git:REV compares every entry
+with its own file at REV instead of the manifest's base. --all --format text
+(without =DIR) prints each contract's text report before the summary. In a
+pull request ($GITHUB_BASE_REF or $CI_MERGE_REQUEST_TARGET_BRANCH_NAME set),
+--all without --registry reads the file registry as of the target branch. An
+entry with no published base (its file is not at the git ref, or its function
+has no approved version) is a new contract: one non-breaking contract-added
+change.
 
 The exit code is the verdict: 0 nothing above info, 10 non-breaking changes
 or warnings, 20 breaking changes; 1 could not compare, 2 usage error. See
@@ -268,17 +279,21 @@ func runDiff(ctx context.Context, opts *DiffOptions) error {
 	return nil
 }
 
-// compare runs the pipeline on the two sides and writes the baseline when
-// asked; it writes nothing else, so --all can run it concurrently.
-func (opts *DiffOptions) compare(ctx context.Context, pol *check.Policy) (*check.Result, error) {
-	in := check.Input{
+// checkInput is the comparison the options describe.
+func (opts *DiffOptions) checkInput(pol *check.Policy) check.Input {
+	return check.Input{
 		Base:     check.Side{Open: opts.opener(opts.Base, "base")},
 		Revision: check.Side{Open: opts.opener(opts.Revision, "revision"), Loaded: opts.revisionLoaded},
 		Kind:     opts.Kind, Match: opts.Match, Policy: pol,
 		FailOn: opts.FailOn, FailOnSet: opts.FailOnSet, Function: opts.Function,
 		Tool: report.Tool{Name: "relay", Version: Version()}, Now: opts.Now, Validate: opts.Validate,
 	}
-	res, err := check.Run(ctx, in)
+}
+
+// compare runs the pipeline on the two sides and writes the baseline when
+// asked; it writes nothing else, so --all can run it concurrently.
+func (opts *DiffOptions) compare(ctx context.Context, pol *check.Policy) (*check.Result, error) {
+	res, err := check.Run(ctx, opts.checkInput(pol))
 	if err != nil {
 		return nil, err
 	}

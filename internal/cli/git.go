@@ -82,7 +82,7 @@ func gitLoadOptions(base, rev sideSpec) (load.Options, error) {
 	name := path.Base(p)
 	if _, err := fs.Stat(fsys, name); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return load.Options{}, fmt.Errorf("%s does not exist at git revision %s", p, base.Rev)
+			return load.Options{}, noBaseError{fmt.Errorf("%s does not exist at git revision %s", p, base.Rev)}
 		}
 		return load.Options{}, err
 	}

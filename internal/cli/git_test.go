@@ -52,6 +52,7 @@ func newTestRepo(t *testing.T) gitRepo {
 	write("docs/api.yaml", "openapi: 3.0.3\n")
 	write("docs/schemas/pet.yaml", "type: object\n")
 	write("docs/odd name\tx.yaml", "odd: true\n")
+	write("docs/new\nline.yaml", "odd: true\n")
 	mustGit("add", "-A")
 	mustGit("commit", "-q", "-m", "c1")
 	write("docs/schemas/pet.yaml", "type: string\n")
@@ -67,7 +68,7 @@ func TestGitFS(t *testing.T) {
 		t.Fatal(err)
 	}
 	fsys := &gitFS{repo: g, commit: commit, dir: "docs"}
-	if err := fstest.TestFS(fsys, "api.yaml", "schemas/pet.yaml", "odd name\tx.yaml"); err != nil {
+	if err := fstest.TestFS(fsys, "api.yaml", "schemas/pet.yaml", "odd name\tx.yaml", "new\nline.yaml"); err != nil {
 		t.Fatal(err)
 	}
 	// The sibling comes from the same commit, not from the work tree or HEAD.

@@ -83,12 +83,21 @@ func (f *gitFS) Stat(name string) (fs.FileInfo, error) {
 // object reads name at the commit. One short-lived cat-file per file keeps
 // the FS stateless (nothing to close); contracts span few files.
 func (f *gitFS) object(op, name string) (*object, error) {
-	if !fs.ValidPath(name) || strings.ContainsAny(name, "\n\r") {
+	if !fs.ValidPath(name) {
 		return nil, &fs.PathError{Op: op, Path: name, Err: fs.ErrInvalid}
 	}
 	spec := f.commit + ":" + path.Join(f.dir, name)
 	if path.Join(f.dir, name) == "." {
 		spec = f.commit + "^{tree}"
+	}
+	if strings.ContainsAny(spec, "\n\r") {
+		// cat-file --batch reads one spec a line; a file name with a
+		// newline is resolved to its object ID on the command line first.
+		oid, err := f.repo.output("rev-parse", "--verify", "--quiet", "--end-of-options", spec)
+		if err != nil || oid == "" {
+			return nil, &fs.PathError{Op: op, Path: name, Err: fs.ErrNotExist}
+		}
+		spec = oid
 	}
 	obj, err := f.catFile(spec)
 	if err != nil {

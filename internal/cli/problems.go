@@ -27,13 +27,19 @@ func printInvalid(w io.Writer, err error) {
 // compared anyway: the base (published already) or, with --validate warn,
 // the revision.
 func printProblems(w io.Writer, c *check.Result) {
-	printLoadWarnings(w, c.Base.Doc, c.Revision.Doc)
+	if c.Base == nil { // an added contract has no base
+		printLoadWarnings(w, c.Revision.Doc)
+	} else {
+		printLoadWarnings(w, c.Base.Doc, c.Revision.Doc)
+	}
 	v := c.Report.Validation
 	if v == nil {
 		return
 	}
 	const outcome = "compared anyway (validation in the JSON report)"
-	warnProblems(w, "the base "+c.Report.Base.Source, c.Base.Doc.Kind, v.Base, outcome)
+	if c.Base != nil {
+		warnProblems(w, "the base "+c.Report.Base.Source, c.Base.Doc.Kind, v.Base, outcome)
+	}
 	warnProblems(w, "the revision "+c.Report.Revision.Source, c.Revision.Doc.Kind, v.Revision, outcome)
 }
 

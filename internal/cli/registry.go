@@ -183,8 +183,8 @@ func (o *DiffOptions) registryVersion(ctx context.Context, s sideSpec) (registry
 	}
 	v, err := store.Active(ctx, function)
 	if registry.IsNotFound(err) {
-		return v, fmt.Errorf("%s has no approved version in the registry at %s: publish and approve one "+
-			"(relay contract publish, relay contract approve), or compare against --base PATH or git:REV", function, redactURL(loc))
+		return v, noBaseError{fmt.Errorf("%s has no approved version in the registry at %s: publish and approve one "+
+			"(relay contract publish, relay contract approve), or compare against --base PATH or git:REV", function, redactURL(loc))}
 	}
 	return v, err
 }

@@ -1,13 +1,20 @@
 package config
 
 import (
+	"errors"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/goccy/go-yaml"
 
 	"github.com/relay-dev/relay/internal/finding"
+	"github.com/relay-dev/relay/internal/load"
+	"github.com/relay-dev/relay/internal/source"
 )
 
 type baselineEntry struct {
@@ -40,4 +47,50 @@ func WriteBaseline(w io.Writer, changes []finding.Change, now time.Time) error {
 	}
 	_, err = w.Write(out)
 	return err
+}
+
+// parseBaseline reads `baseline: PATH`, the file --write-baseline wrote.
+func (c *Config) parseBaseline(n *source.Node) error {
+	if n.Kind != source.String || strings.TrimSpace(n.Value) == "" {
+		return source.Errorf(n.ValuePos(), "baseline must be the path of a file written by --write-baseline")
+	}
+	c.Baseline, c.BaselinePos = n.Value, n.ValuePos()
+	return nil
+}
+
+// loadBaseline appends the baseline file's ignores to the configuration's
+// own: the rest of .relay.yaml (contracts, severity, fail-on…) stays in
+// force, which pointing --config at the baseline would lose. The file may
+// hold only an ignore: list; its entries keep their own file:line, so an
+// expired or unknown one is named where it is.
+func (c *Config) loadBaseline() error {
+	p := c.Baseline
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(filepath.Dir(c.Path), filepath.FromSlash(p))
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return source.Errorf(c.BaselinePos, "the baseline %s does not exist", p)
+		}
+		return source.Errorf(c.BaselinePos, "cannot read the baseline %s: %v", p, err)
+	}
+	f, err := load.ParseFile(p, data)
+	if err != nil {
+		return err
+	}
+	if f.Root.Kind != source.Object {
+		return source.Errorf(f.Root.ValuePos(), "a baseline must be a mapping with an ignore: list")
+	}
+	b := &Config{Path: p}
+	for _, m := range f.Root.Children {
+		if m.Key != "ignore" {
+			return source.Errorf(m.Pos(), "a baseline holds only an ignore: list, not %q (put other settings in %s)", source.Truncate(m.Key, 80), c.Path)
+		}
+		if err := b.parseIgnores(m); err != nil {
+			return err
+		}
+	}
+	c.Ignores = append(c.Ignores, b.Ignores...)
+	return nil
 }

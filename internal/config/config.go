@@ -43,6 +43,10 @@ type Config struct {
 	MinDeprecationDays int
 	// Approvals is the approvals: section; nil when not set.
 	Approvals *Approvals
+	// Baseline is the baseline: file's path as written (relative to the
+	// configuration's directory); Load appends its ignores to Ignores.
+	Baseline    string
+	BaselinePos source.Pos
 }
 
 // Ignore is one entry of the ignore list.
@@ -86,7 +90,11 @@ func Load(path string) (*Config, error) {
 		}
 		return nil, fmt.Errorf("%s: cannot read the configuration file: %w", path, err)
 	}
-	return Parse(path, data)
+	c, err := Parse(path, data)
+	if err != nil || c.Baseline == "" {
+		return c, err
+	}
+	return c, c.loadBaseline()
 }
 
 // Parse reads a configuration from data; path names it in messages.
@@ -123,8 +131,10 @@ func parse(f *source.File) (*Config, error) {
 			c.MinDeprecationDays, err = parseDeprecation(m)
 		case "approvals":
 			c.Approvals, err = parseApprovals(m)
+		case "baseline":
+			err = c.parseBaseline(m)
 		default:
-			err = source.Errorf(m.Pos(), "unknown key %q (want contracts, ignore, severity, fail-on, stability, deprecation, notify or approvals)", source.Truncate(m.Key, 80))
+			err = source.Errorf(m.Pos(), "unknown key %q (want contracts, ignore, severity, fail-on, stability, deprecation, baseline, notify or approvals)", source.Truncate(m.Key, 80))
 		}
 		if err != nil {
 			return nil, err

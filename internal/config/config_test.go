@@ -28,7 +28,7 @@ func TestParseErrors(t *testing.T) {
 		"ignore:\n  - rule: operation-removed\n":      ".relay.yaml:2:5: ignore entry for operation-removed needs a reason",
 		"severity:\n  operation-removed: fatal\n":     ".relay.yaml:2:22: severity of operation-removed must be breaking, warning, non-breaking or info",
 		"fail-on: info\n":                             `.relay.yaml:1:10: fail-on must be breaking or warning, not "info"`,
-		"colour: red\n":                               `.relay.yaml:1:1: unknown key "colour" (want contracts, ignore, severity, fail-on, stability, deprecation, notify or approvals)`,
+		"colour: red\n":                               `.relay.yaml:1:1: unknown key "colour" (want contracts, ignore, severity, fail-on, stability, deprecation, baseline, notify or approvals)`,
 		"approvals: true\n":                           ".relay.yaml:1:12: approvals must be a mapping like {require-signature: true, allowed-signers: .relay/allowed_signers}",
 		"approvals: {require-signature: \"no\"}\n":    ".relay.yaml:1:32: approvals.require-signature must be true or false",
 		"approvals: {allowed-signers: 3}\n":           ".relay.yaml:1:30: approvals.allowed-signers must be a file path",

@@ -63,6 +63,12 @@ func (GitHub) Render(w io.Writer, r *Report) error {
 		}
 	}
 	fmt.Fprintf(bw, "relay: %s — %s (exit %d)\n", headline(r.Summary), countsText(r.Summary), r.Summary.ExitCode)
+	if r.Summary.Suppressed > 0 {
+		fmt.Fprintf(bw, "relay: %s:\n", suppressedHead(r.Summary))
+		for _, l := range suppressedLines(r) {
+			fmt.Fprintf(bw, "relay:   %s\n", escapeData(l))
+		}
+	}
 	return bw.Flush()
 }
 

@@ -43,10 +43,34 @@ func (GitLab) Render(w io.Writer, r *Report) error {
 	for i, c := range r.Changes {
 		issues = append(issues, gitlabIssueFor(c, fps[i]))
 	}
+	issues = append(issues, gitlabSuppressed(r)...)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(issues)
+}
+
+// gitlabSuppressed makes each ignore entry that dropped findings an info
+// issue at the top of the revision, so the widget does not look clean
+// only because findings were ignored.
+func gitlabSuppressed(r *Report) []gitlabIssue {
+	lines := suppressedLines(r)
+	out := make([]gitlabIssue, 0, len(lines))
+	for i, l := range lines {
+		s := r.Suppressed[i]
+		out = append(out, gitlabIssue{
+			Description: "suppressed: " + l, CheckName: s.Rule, Severity: "info",
+			Fingerprint: hashParts("suppressed", r.Revision.Source, s.Rule, s.Operation, s.Pointer, s.Reason),
+			Location:    gitlabLocation{Path: gitlabPath(r.Revision.Source), Lines: gitlabLines{Begin: 1}},
+		})
+	}
+	return out
+}
+
+// gitlabPath is a path as GitLab matches it against the repository tree:
+// forward slashes, no leading "./".
+func gitlabPath(p string) string {
+	return strings.TrimPrefix(strings.ReplaceAll(p, `\`, "/"), "./")
 }
 
 func gitlabIssueFor(c finding.Change, fingerprint string) gitlabIssue {
@@ -61,9 +85,7 @@ func gitlabIssueFor(c finding.Change, fingerprint string) gitlabIssue {
 	return gitlabIssue{
 		Description: desc, CheckName: c.ID, Fingerprint: fingerprint, Severity: sev,
 		Location: gitlabLocation{
-			// GitLab matches paths against the repository tree: forward
-			// slashes, no leading "./".
-			Path:  strings.TrimPrefix(strings.ReplaceAll(c.Revision.File, `\`, "/"), "./"),
+			Path:  gitlabPath(c.Revision.File),
 			Lines: gitlabLines{Begin: max(c.Revision.Line, 1)},
 		},
 	}

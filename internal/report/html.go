@@ -41,9 +41,11 @@ type htmlPage struct {
 	// hundreds of operations (444 in the Stripe API), and many changes
 	// reach the same ones: written per change, the lists made that page
 	// 13 MB; here each list is written once and changes refer to it.
-	Affects      [][]int
-	Changes      []htmlChange
-	StaleIgnores int
+	Affects        [][]int
+	Changes        []htmlChange
+	StaleIgnores   int
+	SuppressedHead string
+	Suppressed     []string
 }
 
 type htmlCount struct {
@@ -80,6 +82,9 @@ func (h HTML) page(r *Report) htmlPage {
 	p := htmlPage{
 		Headline: "relay: " + headline(r.Summary), Function: r.Function, ExitCode: r.Summary.ExitCode,
 		Base: sideText(r.Base), Revision: sideText(r.Revision), StaleIgnores: len(r.StaleIgnores),
+	}
+	if r.Summary.Suppressed > 0 {
+		p.SuppressedHead, p.Suppressed = suppressedHead(r.Summary), suppressedLines(r)
 	}
 	p.Title = p.Headline
 	if r.Function != "" {

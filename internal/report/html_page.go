@@ -45,6 +45,10 @@ pre .n { color: var(--muted); display: inline-block; min-width: 3em; text-align:
 <h1>{{.Headline}} <span class="muted">— exit {{.ExitCode}}</span></h1>
 <p class="sides">{{if .Function}}<code>{{.Function}}</code>: {{end}}{{.Base}} → {{.Revision}}</p>
 <ul class="counts">{{range .Counts}}<li class="{{.Level}}">{{.N}} {{.Level}}</li>{{end}}</ul>
+{{- if .SuppressedHead}}
+<p class="muted">{{.SuppressedHead}}:</p>
+<ul class="muted">{{range .Suppressed}}<li>{{.}}</li>{{end}}</ul>
+{{- end}}
 {{- if .StaleIgnores}}
 <p class="muted">{{.StaleIgnores}} ignore entries in .relay.yaml matched nothing (staleIgnores in the JSON report).</p>
 {{- end}}

@@ -41,7 +41,13 @@ type junitCase struct {
 	ClassName string        `xml:"classname,attr"`
 	Name      string        `xml:"name,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
+	Skipped   *junitSkipped `xml:"skipped,omitempty"`
 	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+// junitSkipped marks a testcase for an ignore entry that dropped changes.
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
 }
 
 type junitFailure struct {
@@ -57,6 +63,12 @@ func (j JUnit) Render(w io.Writer, r *Report) error {
 		if c.Failure != nil {
 			suite.Failures++
 		}
+	}
+	// Suppressed findings are skipped tests: counted, never failing.
+	for i, l := range suppressedLines(r) {
+		s := r.Suppressed[i]
+		suite.Cases = append(suite.Cases, junitCase{ClassName: s.Rule, Name: "suppressed: " + l, Skipped: &junitSkipped{Message: s.Reason}})
+		suite.Skipped++
 	}
 	return writeJUnit(w, suite)
 }

@@ -80,6 +80,12 @@ func markdownHead(b *strings.Builder, r *Report) {
 	fmt.Fprintf(b, "%s → %s\n\n", mdText(sideText(r.Base)), mdText(sideText(r.Revision)))
 	b.WriteString("| breaking | warning | non-breaking | info |\n|---:|---:|---:|---:|\n")
 	fmt.Fprintf(b, "| %d | %d | %d | %d |\n", s.Breaking, s.Warning, s.NonBreaking, s.Info)
+	if s.Suppressed > 0 {
+		fmt.Fprintf(b, "\n%s:\n\n", suppressedHead(s))
+		for _, l := range suppressedLines(r) {
+			fmt.Fprintf(b, "- %s\n", mdText(l))
+		}
+	}
 	if n := len(r.StaleIgnores); n > 0 {
 		fmt.Fprintf(b, "\n%s in .relay.yaml matched nothing (staleIgnores in the JSON report).\n", plural(n, "ignore entry"))
 	}

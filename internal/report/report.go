@@ -34,6 +34,9 @@ type Summary struct {
 	Info        int    `json:"info"`
 	ExitCode    int    `json:"exitCode"`
 	Verdict     string `json:"verdict"`
+	// Suppressed counts the changes that .relay.yaml's ignores (or its
+	// baseline) dropped; they are not in the counts above.
+	Suppressed int `json:"suppressed,omitempty"`
 }
 
 // StaleIgnore is an ignore entry of .relay.yaml that matched nothing.
@@ -42,6 +45,18 @@ type StaleIgnore struct {
 	Operation string `json:"operation,omitempty"`
 	Pointer   string `json:"pointer,omitempty"`
 	Reason    string `json:"reason"`
+}
+
+// Suppressed is an ignore entry that dropped changes from the report: the
+// entry (rule, operation, pointer, reason, until) and how many it matched.
+type Suppressed struct {
+	Rule      string `json:"rule"`
+	Operation string `json:"operation,omitempty"`
+	Pointer   string `json:"pointer,omitempty"`
+	Reason    string `json:"reason"`
+	// Until is the entry's expiry date (YYYY-MM-DD), if it has one.
+	Until string `json:"until,omitempty"`
+	Count int    `json:"count"`
 }
 
 // Report is the whole result of one diff.
@@ -54,6 +69,9 @@ type Report struct {
 	Summary       Summary          `json:"summary"`
 	Changes       []finding.Change `json:"changes"`
 	StaleIgnores  []StaleIgnore    `json:"staleIgnores,omitempty"`
+	// Suppressed lists the ignore entries that dropped changes; the number
+	// of changes dropped is Summary.Suppressed.
+	Suppressed []Suppressed `json:"suppressed,omitempty"`
 	// Validation is what the validator found wrong with either side; nil
 	// when both are valid or validation was off.
 	Validation *Problems `json:"validation,omitempty"`

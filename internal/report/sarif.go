@@ -47,6 +47,15 @@ type sarifRun struct {
 	// code units (they differ past the Basic Multilingual Plane).
 	ColumnKind string        `json:"columnKind"`
 	Results    []sarifResult `json:"results"`
+	// Properties carry what SARIF has no field for: the ignore entries
+	// that dropped findings (relay's report has no result for them).
+	Properties *sarifRunProperties `json:"properties,omitempty"`
+}
+
+type sarifRunProperties struct {
+	Suppressed      int          `json:"relaySuppressed"`
+	SuppressedBy    []Suppressed `json:"relaySuppressedBy"`
+	SuppressedTotal string       `json:"relaySuppressedText"`
 }
 
 type sarifTool struct {
@@ -131,6 +140,9 @@ func (s SARIF) Render(w io.Writer, r *Report) error {
 		Tool:    sarifTool{Driver: sarifDriver{Name: r.Tool.Name, Version: r.Tool.Version, InformationURI: relayHome, Rules: rules}},
 		Results: results,
 	}}}
+	if n := r.Summary.Suppressed; n > 0 {
+		log.Runs[0].Properties = &sarifRunProperties{Suppressed: n, SuppressedBy: r.Suppressed, SuppressedTotal: suppressedHead(r.Summary)}
+	}
 	if log.Runs[0].Tool.Driver.Name == "" {
 		log.Runs[0].Tool.Driver.Name = "relay"
 	}

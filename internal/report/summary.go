@@ -30,6 +30,34 @@ func headline(s Summary) string {
 	return "no contract changes"
 }
 
+// suppressedLines describes what the ignores dropped, one line per entry:
+// "response-property-removed on GET /pets: 2 findings — reason (until
+// 2026-12-31)". Every format that has room for prose shows them, so a
+// report never looks clean only because its findings were ignored.
+func suppressedLines(r *Report) []string {
+	out := make([]string, 0, len(r.Suppressed))
+	for _, s := range r.Suppressed {
+		line := s.Rule
+		if s.Operation != "" {
+			line += " on " + s.Operation
+		}
+		if s.Pointer != "" {
+			line += " at " + s.Pointer
+		}
+		line += ": " + plural(s.Count, "finding") + " — " + s.Reason
+		if s.Until != "" {
+			line += " (until " + s.Until + ")"
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// suppressedHead is "2 findings suppressed by ignore entries".
+func suppressedHead(s Summary) string {
+	return plural(s.Suppressed, "finding") + " suppressed by ignore entries"
+}
+
 // countsText is "1 breaking, 1 warning, 1 non-breaking, 2 info".
 func countsText(s Summary) string {
 	return fmt.Sprintf("%d breaking, %d warning, %d non-breaking, %d info", s.Breaking, s.Warning, s.NonBreaking, s.Info)

@@ -37,7 +37,12 @@ func (t Text) Render(w io.Writer, r *Report) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "%s → %s\n", sideText(r.Base), sideText(r.Revision))
 	if len(r.Changes) == 0 {
-		fmt.Fprintln(bw, "No changes.")
+		if r.Summary.Suppressed == 0 {
+			fmt.Fprintln(bw, "No changes.")
+			return bw.Flush()
+		}
+		fmt.Fprintln(bw, "No changes reported.")
+		writeSuppressed(bw, r)
 		return bw.Flush()
 	}
 	for _, g := range groupChanges(r.Changes) {
@@ -49,7 +54,19 @@ func (t Text) Render(w io.Writer, r *Report) error {
 	s := r.Summary
 	fmt.Fprintf(bw, "\n%d breaking, %d warning, %d non-breaking, %d info — verdict: %s (exit %d)\n",
 		s.Breaking, s.Warning, s.NonBreaking, s.Info, s.Verdict, s.ExitCode)
+	writeSuppressed(bw, r)
 	return bw.Flush()
+}
+
+// writeSuppressed lists what the ignores dropped, after the verdict.
+func writeSuppressed(w io.Writer, r *Report) {
+	if r.Summary.Suppressed == 0 {
+		return
+	}
+	fmt.Fprintf(w, "%s:\n", suppressedHead(r.Summary))
+	for _, l := range suppressedLines(r) {
+		fmt.Fprintf(w, "  %s\n", l)
+	}
 }
 
 func sideText(s Side) string {

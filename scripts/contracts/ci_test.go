@@ -6,10 +6,12 @@ package contracts
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -128,6 +130,23 @@ func TestCIScriptUsage(t *testing.T) {
 	assert.Contains(t, stderr, "unknown argument: --frob")
 }
 
+// built is the relay binary shared by every test of this package: building
+// it once spares the machine a link per test.
+var built struct {
+	once sync.Once
+	dir  string
+	path string
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		_ = os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
+}
+
 // buildRelay builds the real binary once per test binary run.
 func buildRelay(t *testing.T) string {
 	t.Helper()
@@ -136,11 +155,18 @@ func buildRelay(t *testing.T) string {
 			t.Skipf("%s is not installed", tool)
 		}
 	}
-	out := filepath.Join(t.TempDir(), "relay")
-	cmd := exec.Command("go", "build", "-o", out, "github.com/relay-dev/relay/cmd/relay")
-	b, err := cmd.CombinedOutput()
-	require.NoError(t, err, string(b))
-	return out
+	built.once.Do(func() {
+		if built.dir, built.err = os.MkdirTemp("", "relay-scripts-test"); built.err != nil {
+			return
+		}
+		built.path = filepath.Join(built.dir, "relay")
+		cmd := exec.Command("go", "build", "-o", built.path, "github.com/relay-dev/relay/cmd/relay")
+		if b, err := cmd.CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("%w: %s", err, b)
+		}
+	})
+	require.NoError(t, built.err)
+	return built.path
 }
 
 // newRepo makes a repository whose main branch holds the base contract and
@@ -191,6 +217,13 @@ func hermeticEnv(home string) []string {
 // code and stderr. Later env entries win, so a test can replace PATH.
 func runScript(t *testing.T, dir, script string, env []string, args ...string) (int, string) {
 	t.Helper()
+	code, _, stderr := runScriptOut(t, dir, script, env, args...)
+	return code, stderr
+}
+
+// runScriptOut is runScript that also returns stdout.
+func runScriptOut(t *testing.T, dir, script string, env []string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	bash, err := exec.LookPath("bash")
 	require.NoError(t, err)
 	abs, err := filepath.Abs(script)
@@ -198,16 +231,16 @@ func runScript(t *testing.T, dir, script string, env []string, args ...string) (
 	cmd := exec.Command(bash, append([]string{abs}, args...)...)
 	cmd.Dir = dir
 	cmd.Env = append(hermeticEnv(dir), env...)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
+	var out, errOut strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err = cmd.Run()
 	var ee *exec.ExitError
 	switch {
 	case err == nil:
-		return 0, stderr.String()
+		return 0, out.String(), errOut.String()
 	case errors.As(err, &ee):
-		return ee.ExitCode(), stderr.String()
+		return ee.ExitCode(), out.String(), errOut.String()
 	}
 	require.NoError(t, err)
-	return -1, ""
+	return -1, "", ""
 }

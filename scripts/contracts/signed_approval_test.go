@@ -131,3 +131,33 @@ func pubKey(t *testing.T, dir, name string) string {
 	require.GreaterOrEqual(t, len(f), 2)
 	return f[0] + " " + f[1]
 }
+
+// TestCIScriptTakesAllowedSignersFromTarget: in a pull request the script
+// verifies approvals against the allowed-signers file of the target branch
+// by itself, so a pull request that turns signatures off in its own
+// .relay.yaml cannot make an unsigned approval on the target count (one
+// pushed straight to main by someone with write access, say).
+func TestCIScriptTakesAllowedSignersFromTarget(t *testing.T) {
+	relay := buildRelay(t)
+	if _, err := exec.LookPath("ssh-keygen"); err != nil {
+		t.Skip("ssh-keygen is not installed (openssh-client)")
+	}
+	r := newSignedRepo(t, relay)
+	// On main: a breaking 2.0.0 approved with a free-text reviewer, which a
+	// .relay.yaml without signatures accepts.
+	write(t, r.dir, ".relay.yaml", signedManifest+"approvals: {require-signature: false}\n")
+	write(t, r.dir, "api.yaml", breaking)
+	r.relay(t, 0, "contract", "publish", "--function", "my-team/pets", "--contract", "api.yaml", "--author", "mallory")
+	r.relay(t, 0, "contract", "approve", "my-team/pets@2.0.0", "--reviewer", "someone-else")
+	write(t, r.dir, ".relay.yaml", signedManifest)
+	git(t, r.dir, "add", "-A")
+	git(t, r.dir, "commit", "-q", "-m", "pets v2, approved without a signature")
+	// The pull request turns signatures off and changes the contract again.
+	git(t, r.dir, "checkout", "-q", "-b", "pr")
+	write(t, r.dir, ".relay.yaml", signedManifest+"approvals: {require-signature: false}\n")
+	git(t, r.dir, "commit", "-q", "-am", "no signatures please")
+
+	code, stderr := runScript(t, r.dir, "run_ci_contract_diff.sh", []string{"RELAY=" + relay, "GITHUB_BASE_REF=main"})
+	assert.Equal(t, 20, code, stderr)
+	assert.Contains(t, stderr, "the approval of my-team/pets@2.0.0 is not honoured")
+}
