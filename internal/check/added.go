@@ -10,12 +10,13 @@ import (
 	"github.com/relay-dev/relay/internal/diff"
 	"github.com/relay-dev/relay/internal/finding"
 	"github.com/relay-dev/relay/internal/report"
+	"github.com/relay-dev/relay/internal/rules"
 )
 
-// AddedID is the finding of a contract that has no published base yet.
-// It is not a rule of the catalog: no document diff produces it, the
-// caller decides that the base is absent.
-const AddedID = "contract-added"
+// AddedID is the finding of a contract that has no published base yet: a
+// rule of the catalog that no document diff produces (rules.ContractAdded),
+// so that .relay.yaml can name it and `relay contract rules` documents it.
+var AddedID = rules.ContractAdded.ID
 
 // emptySHA256 is the sha256 of no bytes: the base of an added contract.
 var emptySHA256 = func() string {
@@ -51,8 +52,8 @@ func Added(ctx context.Context, in Input, baseSource string) (*Result, error) {
 		return nil, err
 	}
 	root := rev.Doc.Main.Root.Pos()
-	added := finding.Change{ID: AddedID, Level: finding.NonBreaking, Pointer: "",
-		Message:  fmt.Sprintf("new contract with %s: it has no published base (%s) to compare with", operations(len(ops.Operations)), baseSource),
+	added := finding.Change{ID: AddedID, Level: rules.ContractAdded.Level, Pointer: "",
+		Message:  fmt.Sprintf(rules.ContractAdded.Message, operations(len(ops.Operations)), baseSource),
 		Revision: finding.Location{File: root.File, Line: root.Line, Column: root.Col}}
 	out, err := pol.Enforce([]finding.Change{added}, in.Now)
 	if err != nil {

@@ -65,6 +65,19 @@ existing credentials are sent the wrong way.
 		Doc: `  base:     servers: [{url: https://api.example.com}]
   revision: servers: [{url: https://api.example.com}, {url: https://eu.example.com}]`,
 	})
+	// ContractAdded is decided by the caller (check.Added), never by a diff:
+	// the contract has no published base yet.
+	ContractAdded = def(Rule{
+		ID: "contract-added", Level: finding.NonBreaking, Caller: true,
+		Summary: "a contract with no published base yet (a new manifest entry, or a function with no approved version)",
+		Message: "new contract with %s: it has no published base (%s) to compare with",
+		Doc: `Nothing can break for clients of a contract nobody could rely on yet, so the
+whole contract is one non-breaking change that counts its operations. It is
+still loaded and validated: a new contract that is not valid is refused.
+
+  base:     (no file at the base ref, or no approved registry version)
+  revision: payments.yml with 12 operations`,
+	})
 	infoChanged = def(Rule{
 		ID: "api-info-changed", Level: finding.Info,
 		Summary: "the API's title, version, description or contact changed",

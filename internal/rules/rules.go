@@ -37,6 +37,10 @@ type Rule struct {
 	Message string
 	// Doc explains the rule and shows a before/after example.
 	Doc string
+	// Caller marks a rule that no document diff produces: the command that
+	// runs the comparison decides it (a contract with no published base).
+	// Its fixture is a CLI test, not a testdata directory here.
+	Caller bool
 	// Why justifies the level where the mirror rule on the other side has a
 	// different one (the catalog test insists on it).
 	Why string
