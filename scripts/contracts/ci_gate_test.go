@@ -209,3 +209,24 @@ func TestCIOverrideReasonInvalidUTF8(t *testing.T) {
 	assert.True(t, utf8.Valid(data), string(data))
 	assert.Equal(t, "café  launch", rec["reason"])
 }
+
+// TestCIPolicyNotice: .relay.yaml is read from the pull request, so a pull
+// request can ignore its own breaking change. It still exits 0 then (the
+// settings are the team's to change), but the job log names the gate
+// settings it edits, so reviewers see that it loosened its own gate.
+func TestCIPolicyNotice(t *testing.T) {
+	relay := buildRelay(t)
+	dir := newRegistryRepo(t, relay) // on branch pr, off main
+	write(t, dir, "api.yaml", breaking)
+	code, stderr := runScript(t, dir, "run_ci_contract_diff.sh", []string{"RELAY=" + relay, "GITHUB_BASE_REF=main"})
+	assert.Equal(t, 20, code, stderr)
+	assert.NotContains(t, stderr, "gate's own settings", "no notice while the settings are untouched")
+
+	cfg, err := os.ReadFile(filepath.Join(dir, ".relay.yaml"))
+	require.NoError(t, err)
+	write(t, dir, ".relay.yaml", string(cfg)+"ignore:\n  - rule: \"*\"\n    reason: not today\n")
+	git(t, dir, "commit", "-q", "-am", "pets v2, gate loosened")
+	code, stderr = runScript(t, dir, "run_ci_contract_diff.sh", []string{"RELAY=" + relay, "GITHUB_BASE_REF=main"})
+	assert.Equal(t, 0, code, stderr)
+	assert.Contains(t, stderr, "NOTICE: this change edits the contract gate's own settings:\n  .relay.yaml\n")
+}

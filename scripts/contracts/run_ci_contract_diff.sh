@@ -249,6 +249,27 @@ registry_notice() {
 	} >&2
 }
 
+# policy_notice names the gate's own settings this change edits: .relay.yaml
+# (ignores, severities, fail-on, baseline, manifest entries) and the
+# allowed-signers file. They are read from this change, so a pull request
+# could loosen its own gate; reviewers must see that it does.
+policy_notice() {
+	local since=$target_commit mb files
+	if [ "$target" != HEAD ] && mb=$(git merge-base HEAD "$target_commit" 2>/dev/null); then
+		since=$mb
+	fi
+	files=$({
+		git -C "$top" diff --no-relative --name-only -z "$since" -- .relay.yaml "$signers_path"
+		git -C "$top" ls-files --full-name --others --exclude-standard -z -- .relay.yaml "$signers_path"
+	} | tr '\0' '\n' | sort -u)
+	[ -n "$files" ] || return 0
+	{
+		printf '\n%s: NOTICE: this change edits the contract gate'"'"'s own settings:\n' "$prog"
+		printf '%s\n' "$files" | sed 's/^/  /'
+		printf '%s: ignores, severities and fail-on in .relay.yaml apply to this run as changed; review them like code\n' "$prog"
+	} >&2
+}
+
 # run_relay runs the diff and sets relay_rc to relay's exit code; relay's
 # own output goes straight through (summary on stdout, messages on stderr).
 relay_rc=0
@@ -380,6 +401,7 @@ main() {
 	run_relay "$relay"
 	print_findings
 	[ -z "$registry_tmp" ] || registry_notice
+	[ -z "$registry_tmp" ] || policy_notice
 	case $relay_rc in
 	0 | 10)
 		exit 0
