@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -19,8 +20,8 @@ func (c *call) report(err error, base event.Event, at *source.Node, req *http.Re
 	if err == nil {
 		return
 	}
-	var me openapi3.MultiError
-	if errors.As(err, &me) && !isWrapper(err) {
+	// A MultiError's As finds its first element: split it by type first.
+	if me, ok := err.(openapi3.MultiError); ok { //nolint:errorlint // errors.As would find a wrapped MultiError's first element only
 		for _, e := range me {
 			c.report(e, base, at, req)
 		}
@@ -55,25 +56,26 @@ func (c *call) report(err error, base event.Event, at *source.Node, req *http.Re
 		c.schema(se, base, at)
 	case errors.As(err, &pe):
 		e := base
-		e.Rule, e.Message = RuleInvalidJSON, "the body does not decode: "+firstLine(pe.Error())
+		e.Rule, e.Message = RuleInvalidJSON, "the body does not decode as its Content-Type says"+c.detail(pe)
 		e.Fix = "fix the implementation: the body must be what its Content-Type says"
 		c.f.add(e, at)
 	case errors.As(err, new(*openapi3filter.SecurityRequirementsError)):
 		// authentication is not drift: relay never sees credentials' validity
 	default:
 		e := base
-		e.Rule, e.Message = RuleConstraintViolated, firstLine(err.Error())
+		e.Rule, e.Message = RuleConstraintViolated, "the exchange does not match the contract"+c.detail(err)
 		e.Fix = "fix the implementation, or change the contract in a new version"
 		c.f.add(e, at)
 	}
 }
 
-// isWrapper says err is a request or response error that holds a
-// MultiError, which report unwraps with its context.
-func isWrapper(err error) bool {
-	var re *openapi3filter.RequestError
-	var rse *openapi3filter.ResponseError
-	return errors.As(err, &re) || errors.As(err, &rse)
+// detail is kin-openapi's own words, which may quote traffic: only with
+// --show-values.
+func (c *call) detail(err error) string {
+	if !c.f.opts.ShowValues {
+		return " (--show-values shows kin-openapi's details)"
+	}
+	return ": " + firstLine(err.Error())
 }
 
 // parameter reports a path, query, header or cookie parameter that is
@@ -83,14 +85,15 @@ func (c *call) parameter(re *openapi3filter.RequestError, base event.Event, req 
 	e := base
 	e.Rule = RuleParameterInvalid
 	e.InstancePath = "/" + p.In + "/" + source.EscapeToken(p.Name)
-	reason := re.Reason
 	var se *openapi3.SchemaError
-	if errors.As(re.Err, &se) {
-		reason = se.Reason
-	} else if re.Err != nil && reason == "" {
-		reason = firstLine(re.Err.Error())
+	switch {
+	case errors.As(re.Err, &se):
+		e.Message = fmt.Sprintf("the %s parameter %q does not match its schema (%s)", p.In, p.Name, orWord(se.SchemaField, "schema"))
+	case errors.Is(re.Err, openapi3filter.ErrInvalidRequired):
+		e.Message = fmt.Sprintf("the required %s parameter %q is missing", p.In, p.Name)
+	default:
+		e.Message = fmt.Sprintf("the %s parameter %q is malformed", p.In, p.Name)
 	}
-	e.Message = fmt.Sprintf("the %s parameter %q: %s", p.In, p.Name, reason)
 	if v, ok := paramValue(req, p.In, p.Name); ok {
 		e.Observed = describeParam(p.In, p.Name, v, c.f.opts.ShowValues)
 	} else {
@@ -165,15 +168,50 @@ func (c *call) schema(se *openapi3.SchemaError, base event.Event, fallback *sour
 		e.Observed = describe(se.Value, show)
 		e.Fix = typeFix(base.Direction, types, got)
 	case RuleRequiredMissing:
-		e.Message = se.Reason
+		e.Message = schemaMessage(e.Rule, se)
 		e.Observed = "absent"
 		e.Fix = requiredFix(base.Direction)
 	default:
-		e.Message = se.Reason
+		e.Message = schemaMessage(e.Rule, se)
 		e.Observed = describe(se.Value, show)
 		e.Fix = "fix the implementation, or change the schema in a new version of the contract"
 	}
 	c.f.add(e, at)
+}
+
+// quotedName finds the property a kin-openapi reason names.
+var quotedName = regexp.MustCompile(`propert(?:y|ies) ["']([^"']{1,200})["']`)
+
+// schemaMessage words a schema error without the observed value: kin's
+// 3.0 reasons leave values out, but those it converts from its JSON
+// Schema 2020-12 validator (OpenAPI 3.1) quote them.
+func schemaMessage(rule string, se *openapi3.SchemaError) string {
+	name := ""
+	if m := quotedName.FindStringSubmatch(se.Reason); m != nil {
+		name = m[1]
+	}
+	switch {
+	case rule == RuleRequiredMissing && name != "":
+		return fmt.Sprintf("required property %q is missing", name)
+	case rule == RuleRequiredMissing:
+		return "a required property is missing"
+	case rule == RuleAdditionalProperty && name != "":
+		return fmt.Sprintf("the object carries property %q, which its schema does not allow", name)
+	case rule == RuleAdditionalProperty:
+		return "the object carries a property its schema does not allow"
+	case rule == RuleEnumMismatch:
+		return "the value is not one of the contract's allowed values"
+	case rule == RuleFormatMismatch && se.Schema != nil && se.Schema.Format != "":
+		return fmt.Sprintf("the value does not have the format %q", se.Schema.Format)
+	}
+	return "the value breaks its schema's " + orWord(se.SchemaField, "constraints")
+}
+
+func orWord(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
 
 // instancePath renders kin's path to the value as a JSON Pointer.

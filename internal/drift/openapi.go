@@ -153,7 +153,7 @@ func (c *call) filterOptions() *openapi3filter.Options {
 
 func (c *call) request(ctx context.Context, req *http.Request, params map[string]string) {
 	opts := c.filterOptions()
-	base := event.Event{Operation: c.op, Direction: event.Request}
+	base := event.Event{Operation: c.op, Direction: event.Request, MediaType: mediaType(c.ex.ReqHeader.Get("Content-Type"))}
 	if rb := c.route.Operation.RequestBody; rb != nil && rb.Value != nil && len(c.ex.ReqBody) > 0 {
 		at := c.opNode.Get("requestBody")
 		if !c.body(base, rb.Value.Content, c.ex.ReqHeader, c.ex.ReqBody, c.ex.ReqTruncated, at) {
@@ -168,7 +168,8 @@ func (c *call) request(ctx context.Context, req *http.Request, params map[string
 }
 
 func (c *call) response(ctx context.Context, req *http.Request, params map[string]string) {
-	base := event.Event{Operation: c.op, Direction: event.Response, Status: c.ex.Status}
+	base := event.Event{Operation: c.op, Direction: event.Response, Status: c.ex.Status,
+		MediaType: mediaType(c.ex.RespHeader.Get("Content-Type"))}
 	rs := c.route.Operation.Responses
 	if rs == nil || rs.Len() == 0 {
 		return
@@ -211,8 +212,7 @@ func (c *call) body(base event.Event, content openapi3.Content, h http.Header, b
 		return false
 	}
 	ct := h.Get("Content-Type")
-	mt := mediaType(ct)
-	base.MediaType = mt
+	mt := base.MediaType
 	media := content.Get(ct)
 	if media == nil {
 		e := base
