@@ -237,7 +237,7 @@ func (DriftGitHub) Render(w io.Writer, d *Drift) error {
 				props = append(props, "line="+strconv.Itoa(l.Line))
 			}
 		}
-		props = append(props, "title="+escapeProperty("drift: "+e.Rule))
+		props = append(props, "title="+escapeProperty(e.Rule))
 		msg := fmt.Sprintf("%s: %s (seen %s)", driftSubject(e), e.Message, times(e.Count))
 		fmt.Fprintf(bw, "::warning %s::%s\n", strings.Join(props, ","), escapeData(msg))
 	}
