@@ -94,7 +94,7 @@ func (c *call) parameter(re *openapi3filter.RequestError, base event.Event, req 
 	default:
 		e.Message = fmt.Sprintf("the %s parameter %q is malformed", p.In, p.Name)
 	}
-	if v, ok := paramValue(req, p.In, p.Name); ok {
+	if v, ok := paramValue(req, c.params, p.In, p.Name); ok {
 		e.Observed = describeParam(p.In, p.Name, v, c.f.opts.ShowValues)
 	} else {
 		e.Observed = "absent"
@@ -110,8 +110,11 @@ func (c *call) parameter(re *openapi3filter.RequestError, base event.Event, req 
 	c.f.add(e, at)
 }
 
-func paramValue(req *http.Request, in, name string) (string, bool) {
+func paramValue(req *http.Request, path map[string]string, in, name string) (string, bool) {
 	switch in {
+	case "path":
+		v, ok := path[name]
+		return v, ok
 	case "query":
 		vs, ok := req.URL.Query()[name]
 		if ok && len(vs) > 0 {

@@ -78,7 +78,7 @@ func (o *openAPI) check(ctx context.Context, ex *Exchange, f *findings) {
 		o.undocumented(ex, req, f)
 		return
 	}
-	c := &call{o: o, ex: ex, f: f, route: route, op: route.Method + " " + route.Path}
+	c := &call{o: o, ex: ex, f: f, route: route, op: route.Method + " " + route.Path, params: params}
 	c.opNode = o.operationNode(route)
 	c.request(ctx, req, params)
 	if ex.Status != 0 {
@@ -144,6 +144,7 @@ type call struct {
 	route  *routers.Route
 	op     string
 	opNode *source.Node
+	params map[string]string // the path's parameters, as matched
 }
 
 func (c *call) filterOptions() *openapi3filter.Options {

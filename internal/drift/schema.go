@@ -186,6 +186,9 @@ func (b *schemaBackend) leaf(base event.Event, ve *jsonschema.ValidationError, r
 		e.Fix = typeFix(base.Direction, k.Want, k.Got)
 	case *kind.Required:
 		e.Rule, e.Observed = RuleRequiredMissing, "absent"
+		if len(k.Missing) == 1 { // where it is missing, as for OpenAPI
+			e.InstancePath += "/" + source.EscapeToken(k.Missing[0])
+		}
 		e.Message = fmt.Sprintf("missing properties %s", strings.Join(quoteEach(k.Missing), ", "))
 		e.Fix = requiredFix(base.Direction)
 	case *kind.AdditionalProperties:

@@ -1,0 +1,112 @@
+package drift
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func validator(t *testing.T, name string, opts Options) *Validator {
+	t.Helper()
+	v, err := NewValidator(context.Background(), loadContract(t, name), opts)
+	require.NoError(t, err)
+	return v
+}
+
+func located(t *testing.T, v *Validator, ex Exchange) []string {
+	t.Helper()
+	var out []string
+	for _, e := range v.Check(context.Background(), ex) {
+		loc := ""
+		if e.Location != nil {
+			loc = e.Location.File + ":" + itoa(e.Location.Line)
+		}
+		out = append(out, e.Operation+" "+e.Rule+" "+e.InstancePath+" "+e.Observed+" "+loc)
+	}
+	return out
+}
+
+var jsonHeader = http.Header{"Content-Type": {"application/json"}}
+
+func TestSwagger2(t *testing.T) {
+	v := validator(t, "petstore-swagger.yaml", Options{})
+	ex := Exchange{Method: "GET", URL: "https://api.petstore.example/v1/pets/1", Status: 200,
+		RespHeader: jsonHeader, RespBody: []byte(`{"id":"one"}`)}
+	assert.ElementsMatch(t, []string{
+		"GET /pets/{id} type-mismatch /id string (3 chars) testdata/petstore-swagger.yaml:21",
+		"GET /pets/{id} required-missing /name absent testdata/petstore-swagger.yaml:19",
+	}, located(t, v, ex))
+	ex = Exchange{Method: "GET", URL: "/v1/pets/x", Status: 200, RespHeader: jsonHeader, RespBody: []byte(`{"id":1,"name":"a"}`)}
+	assert.Equal(t, []string{"GET /pets/{id} parameter-invalid /path/id string (1 chars) testdata/petstore-swagger.yaml:11"},
+		located(t, v, ex))
+}
+
+func TestFunctionContract(t *testing.T) {
+	v := validator(t, "payments-function.yaml", Options{Function: "my-team/payments"})
+	ex := Exchange{Method: "POST", URL: "/charge", ReqHeader: jsonHeader,
+		ReqBody: []byte(`{"amount":"12","currency":"EUR","source":"tok_x"}`),
+		Status:  200, RespHeader: jsonHeader, RespBody: []byte(`{"chargeId":"c1","status":"refunded","amount":12}`)}
+	assert.ElementsMatch(t, []string{
+		"input type-mismatch /amount string (2 chars) testdata/payments-function.yaml:35",
+		"output enum-mismatch /status string (8 chars) testdata/payments-function.yaml:17",
+	}, located(t, v, ex))
+	for _, e := range v.Check(context.Background(), ex) {
+		assert.Equal(t, "my-team/payments", e.Function)
+	}
+	// Error responses are not the output's business.
+	ex.ReqBody, ex.Status = []byte(`{"amount":1,"currency":"EUR","source":"t"}`), 402
+	assert.Empty(t, located(t, v, ex))
+}
+
+func TestJSONSchemaRoles(t *testing.T) {
+	body := []byte(`{"quantity":0,"note":"x"}`)
+	in := validator(t, "order.schema.json", Options{})
+	assert.ElementsMatch(t, []string{
+		"input required-missing /orderId absent testdata/order.schema.json:4",
+		"input additional-property  object (2 keys) testdata/order.schema.json:5",
+		"input constraint-violated /quantity number testdata/order.schema.json:8",
+	}, located(t, in, Exchange{Method: "POST", URL: "/orders", ReqBody: body}))
+	out := validator(t, "order.schema.json", Options{SchemaRole: "output"})
+	assert.Empty(t, located(t, out, Exchange{Method: "POST", URL: "/orders", ReqBody: body}))
+	assert.Len(t, located(t, out, Exchange{Method: "GET", URL: "/orders/1", Status: 200, RespBody: body}), 3)
+}
+
+// TestCheckIsSafeForConcurrentUse runs the fixture traffic from several
+// goroutines at once (go test -race catches shared writes) and expects
+// each goroutine to see what one alone sees.
+func TestCheckIsSafeForConcurrentUse(t *testing.T) {
+	v := petstore(t, Options{})
+	var exs []Exchange
+	require.NoError(t, readNDJSONFile(t, "samples.ndjson", func(ex Exchange) error { exs = append(exs, ex); return nil }))
+	want := 0
+	for _, ex := range exs {
+		want += len(v.Check(context.Background(), ex))
+	}
+	got := make(chan int, 8)
+	for range 8 {
+		go func() {
+			n := 0
+			for _, ex := range exs {
+				n += len(v.Check(context.Background(), ex))
+			}
+			got <- n
+		}()
+	}
+	for range 8 {
+		assert.Equal(t, want, <-got)
+	}
+	assert.Equal(t, int64(0), v.Stats().Internal)
+}
+
+func readNDJSONFile(t *testing.T, name string, fn func(Exchange) error) error {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", name))
+	require.NoError(t, err)
+	defer f.Close()
+	return ReadNDJSON(f, fn)
+}
