@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"strings"
 )
@@ -32,38 +31,48 @@ func isJSON(mt string) bool {
 	return mt == "application/json" || strings.HasSuffix(mt, "+json")
 }
 
-// checkFraming scans a JSON body without building it: it must be one
-// value, nested at most maxDepth deep, with nothing after it.
+// checkFraming checks a JSON body without building it: one value,
+// nested at most maxDepth deep. json.Valid is several times faster than
+// a token-by-token decoder; the depth is a byte scan outside strings.
 func checkFraming(b []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	depth := 0
-	for {
-		t, err := dec.Token()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return fmt.Errorf("the body is not JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
-		}
-		if d, ok := t.(json.Delim); ok {
-			if d == '{' || d == '[' {
-				depth++
-				if depth > maxDepth {
-					return fmt.Errorf("the body nests deeper than %d levels", maxDepth)
-				}
-			} else {
-				depth--
-			}
-		}
-		if depth == 0 && dec.More() {
-			return errors.New("the body holds more than one JSON value")
-		}
-	}
 	if len(bytes.TrimSpace(b)) == 0 {
 		return errors.New("the body is empty")
 	}
+	if depth(b) > maxDepth {
+		return fmt.Errorf("the body nests deeper than %d levels", maxDepth)
+	}
+	if !json.Valid(b) {
+		var v any
+		err := json.NewDecoder(bytes.NewReader(b)).Decode(&v)
+		if err == nil {
+			return errors.New("the body holds more than one JSON value")
+		}
+		return fmt.Errorf("the body is not JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
+	}
 	return nil
+}
+
+// depth is the deepest nesting of brackets outside strings.
+func depth(b []byte) int {
+	d, deepest, inString, escaped := 0, 0, false, false
+	for _, c := range b {
+		switch {
+		case inString && escaped:
+			escaped = false
+		case inString && c == '\\':
+			escaped = true
+		case inString:
+			inString = c != '"'
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			d++
+			deepest = max(deepest, d)
+		case c == '}' || c == ']':
+			d--
+		}
+	}
+	return deepest
 }
 
 // leadingType is the JSON type a (possibly truncated) body starts with,
