@@ -110,3 +110,17 @@ func readNDJSONFile(t *testing.T, name string, fn func(Exchange) error) error {
 	defer f.Close()
 	return ReadNDJSON(f, fn)
 }
+
+// TestFlawedContractsStillMatch: a contract kin-openapi's full validation
+// refuses (a duplicate required entry, overlapping templates, an ECMA-only
+// pattern) is still served by its provider, so its traffic is still judged.
+func TestFlawedContractsStillMatch(t *testing.T) {
+	v := validator(t, "flawed.yaml", Options{})
+	ok := Exchange{Method: "GET", URL: "/files/a", Status: 200, RespHeader: jsonHeader, RespBody: []byte(`{"id":"tmp-x"}`)}
+	assert.Empty(t, located(t, v, ok))
+	bad := Exchange{Method: "GET", URL: "/files/a", Status: 200, RespHeader: jsonHeader, RespBody: []byte(`{}`)}
+	assert.Equal(t, []string{"GET /files/{fileName} required-missing /id absent testdata/flawed.yaml:13"}, located(t, v, bad))
+	assert.Empty(t, located(t, v, Exchange{Method: "DELETE", URL: "/files/a", Status: 204}))
+	assert.Equal(t, []string{"PUT /files/a undocumented-operation   "},
+		located(t, v, Exchange{Method: "PUT", URL: "/files/a", Status: 200}))
+}

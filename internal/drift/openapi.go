@@ -15,7 +15,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/legacy"
 
 	"github.com/relay-dev/relay/internal/drift/event"
 	"github.com/relay-dev/relay/internal/load"
@@ -27,7 +26,7 @@ import (
 type openAPI struct {
 	doc    *load.Document
 	m      *validate.Model
-	router routers.Router
+	router *router
 	// hosts are the servers' scheme and host, tried in turn when traffic
 	// was recorded against another host (a staging box, localhost).
 	hosts []*url.URL
@@ -39,11 +38,9 @@ func newOpenAPI(ctx context.Context, doc *load.Document, opts Options) (backend,
 	if err != nil {
 		return nil, err
 	}
-	r, err := legacy.NewRouter(m.T, openapi3.DisableExamplesValidation(), openapi3.DisableSchemaDefaultsValidation(),
-		openapi3.DisableSchemaPatternValidation(), openapi3.DisableSchemaFormatValidation())
+	r, err := newRouter(m.T)
 	if err != nil {
-		return nil, fmt.Errorf("%s: the contract cannot be used to match traffic: %s (run relay contract validate on it)",
-			doc.Main.Path, firstLine(err.Error()))
+		return nil, fmt.Errorf("%s: %w", doc.Main.Path, err)
 	}
 	o := &openAPI{doc: doc, m: m, router: r, opts: opts}
 	for _, s := range m.T.Servers {
@@ -107,7 +104,7 @@ func newRequest(ex *Exchange) (*http.Request, error) {
 // server's host (traffic recorded from a proxy or a test box carries its
 // own host, or none).
 func (o *openAPI) find(req *http.Request) (*routers.Route, map[string]string, error) {
-	route, params, err := o.router.FindRoute(req)
+	route, params, err := o.router.find(req)
 	if err == nil {
 		return route, params, nil
 	}
@@ -116,7 +113,7 @@ func (o *openAPI) find(req *http.Request) (*routers.Route, map[string]string, er
 		u := *req.URL
 		u.Scheme, u.Host = h.Scheme, h.Host
 		r2.URL = &u
-		if route, params, err2 := o.router.FindRoute(&r2); err2 == nil {
+		if route, params, err2 := o.router.find(&r2); err2 == nil {
 			return route, params, nil
 		}
 	}
@@ -149,7 +146,8 @@ type call struct {
 
 func (c *call) filterOptions() *openapi3filter.Options {
 	return &openapi3filter.Options{MultiError: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
-		SkipSettingDefaults: true, IncludeResponseStatus: false}
+		SkipSettingDefaults: true, IncludeResponseStatus: false,
+		SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.SetSchemaRegexCompiler(kinPattern)}}
 }
 
 func (c *call) request(ctx context.Context, req *http.Request, params map[string]string) {
@@ -273,6 +271,15 @@ func (c *call) leading(base event.Event, s *openapi3.Schema, b []byte, at *sourc
 	e.Observed = fmt.Sprintf("%s (truncated, %d bytes captured)", t, len(b))
 	e.Fix = typeFix(base.Direction, types, t)
 	c.f.add(e, at.Get("type"))
+}
+
+// kinPattern is ecmaPattern for kin-openapi.
+func kinPattern(expr string) (openapi3.RegexMatcher, error) {
+	re, err := ecmaPattern(expr)
+	if err != nil {
+		return nil, err
+	}
+	return re, nil
 }
 
 func mediaList(content openapi3.Content) string {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -36,6 +37,7 @@ const resourceBase = "file:///relay-contract/"
 func newSchemaBackend(doc *load.Document, opts Options) (backend, error) {
 	c := jsonschema.NewCompiler()
 	c.UseLoader(refuseLoader{}) // every file is already loaded and confined
+	c.UseRegexpEngine(ecmaPattern)
 	if d := doc.Draft(); d != "" {
 		c.DefaultDraft(draftOf(d))
 	}
@@ -96,6 +98,22 @@ func draftOf(u string) *jsonschema.Draft {
 }
 
 func jsonNumber(n *source.Node) any { return json.Number(n.Value) }
+
+// ecmaPattern compiles a pattern with RE2 when it can. A pattern written
+// for ECMA-262 (lookahead, backreferences) that RE2 cannot compile is not
+// checked, rather than making the whole contract unusable: contract
+// validation already judged the pattern.
+func ecmaPattern(s string) (jsonschema.Regexp, error) {
+	if re, err := regexp.Compile(s); err == nil {
+		return re, nil
+	}
+	return uncheckedPattern(s), nil
+}
+
+type uncheckedPattern string
+
+func (uncheckedPattern) MatchString(string) bool { return true }
+func (p uncheckedPattern) String() string        { return string(p) }
 
 type refuseLoader struct{}
 
