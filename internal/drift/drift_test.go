@@ -61,7 +61,7 @@ func TestNDJSONAgainstPetstore(t *testing.T) {
 		"GET /pets | response | 500 | undocumented-media-type |  | /components/responses/Error/content | testdata/petstore.yaml:98 | text/html body (47 bytes) | 1",
 		"GET /pets/{id} | response | 200 | required-missing | /category | /components/schemas/Pet/required | testdata/petstore.yaml:105 | absent | 1",
 		"GET /pets/{id} | response | 200 | type-mismatch | /id | /components/schemas/Pet/properties/id/type | testdata/petstore.yaml:108 | string (6 chars) | 2",
-		"GET /v1/owners/7 | request | 200 | undocumented-operation |  |  |  |  | 1",
+		"GET /v1/owners/{id} | request | 200 | undocumented-operation |  |  |  |  | 1",
 	}, got)
 	st := v.Stats()
 	assert.Equal(t, Stats{Exchanges: 6}, st)

@@ -124,3 +124,22 @@ func TestFlawedContractsStillMatch(t *testing.T) {
 	assert.Equal(t, []string{"PUT /files/a undocumented-operation   "},
 		located(t, v, Exchange{Method: "PUT", URL: "/files/a", Status: 200}))
 }
+
+func TestUndocumentedOperationsGroupIdentifiers(t *testing.T) {
+	v := petstore(t, Options{})
+	agg := NewAggregate()
+	for _, u := range []string{"/v1/owners/7", "/v1/owners/8", "/v1/owners/3f2a1c9e-8b7d-4e6f-9a0b-1c2d3e4f5a6b"} {
+		agg.Add(v.Check(context.Background(), Exchange{Method: "GET", URL: u, Status: 200})...)
+	}
+	agg.Add(v.Check(context.Background(), Exchange{Method: "GET", URL: "/v1/owners/me", Status: 200})...)
+	var got []string
+	for _, e := range agg.Events() {
+		got = append(got, e.Operation+" "+itoa(int(e.Count))+" "+e.Observed)
+	}
+	assert.Equal(t, []string{"GET /v1/owners/me 1 ", "GET /v1/owners/{id} 3 "}, got)
+
+	shown := petstore(t, Options{ShowValues: true})
+	es := shown.Check(context.Background(), Exchange{Method: "GET", URL: "/v1/owners/7?x=1", Status: 200})
+	require.Len(t, es, 1)
+	assert.Equal(t, "path /v1/owners/7", es[0].Observed)
+}

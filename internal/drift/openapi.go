@@ -121,10 +121,52 @@ func (o *openAPI) find(req *http.Request) (*routers.Route, map[string]string, er
 }
 
 func (o *openAPI) undocumented(ex *Exchange, req *http.Request, f *findings) {
-	op := strings.ToUpper(ex.Method) + " " + source.Truncate(req.URL.Path, 200)
-	f.add(event.Event{Operation: op, Rule: RuleUndocumentedOperation, Direction: event.Request, Status: ex.Status,
+	op := strings.ToUpper(ex.Method) + " " + source.Truncate(genericPath(req.URL.Path), 200)
+	e := event.Event{Operation: op, Rule: RuleUndocumentedOperation, Direction: event.Request, Status: ex.Status,
 		Message: "the contract declares no operation " + op,
-		Fix:     "document the operation in a new minor version of the contract, or stop serving it"}, nil)
+		Fix:     "document the operation in a new minor version of the contract, or stop serving it"}
+	if f.opts.ShowValues {
+		e.Observed = "path " + source.Truncate(req.URL.Path, valueMax)
+	}
+	f.add(e, nil)
+}
+
+// genericPath writes the segments of a path that look like identifiers
+// (numbers, UUIDs, long hex or base64-ish tokens) as {id}: /owners/7 and
+// /owners/8 are one undocumented operation, and an identifier, which may
+// be personal, stays out of the report unless --show-values.
+func genericPath(p string) string {
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		if looksLikeID(s) {
+			segs[i] = "{id}"
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+func looksLikeID(s string) bool {
+	if s == "" {
+		return false
+	}
+	digits, hex, other := 0, 0, 0
+	for _, c := range s {
+		switch {
+		case c >= '0' && c <= '9':
+			digits++
+		case c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == '-':
+			hex++
+		default:
+			other++
+		}
+	}
+	switch {
+	case other == 0 && hex == 0:
+		return true // 7, 2026
+	case other == 0 && len(s) >= 16:
+		return true // a UUID, a hash
+	}
+	return digits > 0 && len(s) >= 20 // an opaque token: letters and digits, long
 }
 
 // operationNode is the operation's node in relay's tree, for positions.
