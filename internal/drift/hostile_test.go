@@ -73,6 +73,15 @@ func TestRedaction(t *testing.T) {
 	assert.Equal(t, `string (3 chars): "abc"`, describeParam("header", "X-Request-Id", "abc", true))
 	assert.Equal(t, "string (3 chars)", describeParam("query", "q", "abc", false))
 	assert.Equal(t, "string (6 chars)", describeParam("cookie", "session", "s3cr3t", true))
+	assert.Equal(t, "string (6 chars)", describeParam("query", "access_token", "s3cr3t", true))
+
+	// A body property named like a secret keeps its value hidden too.
+	hv := validator(t, "headers.yaml", Options{ShowValues: true})
+	assert.ElementsMatch(t, []string{
+		"POST /things type-mismatch /cardToken number testdata/headers.yaml:18",
+		"POST /things type-mismatch /note number: 4242 testdata/headers.yaml:19",
+	}, located(t, hv, Exchange{Method: "POST", URL: "/things", ReqHeader: jsonHeader,
+		ReqBody: []byte(`{"cardToken":4242424242424242,"note":4242}`)}))
 }
 
 func TestSecretHeaderParameterNeverShown(t *testing.T) {

@@ -159,7 +159,7 @@ func (c *call) schema(se *openapi3.SchemaError, base event.Event, fallback *sour
 	} else if k := at.Get(se.SchemaField); k != nil {
 		at = k
 	}
-	show := c.f.opts.ShowValues
+	show := showAt(e.InstancePath, c.f.opts.ShowValues)
 	switch e.Rule {
 	case RuleTypeMismatch:
 		var types []string

@@ -84,11 +84,17 @@ func jsonType(v any) string {
 	return "value"
 }
 
+// showAt says whether a body value at an instance path may be shown: a
+// property named like a secret (token, secret, key, password) never is.
+func showAt(instancePath string, show bool) bool {
+	return show && !secretName.MatchString(instancePath)
+}
+
 // describeParam says what a parameter carried: a secret header never
 // shows, other values only with show.
 func describeParam(in, name, value string, show bool) string {
 	d := fmt.Sprintf("string (%d chars)", utf8.RuneCountInString(value))
-	if in == "header" && IsSecretHeader(name) || in == "cookie" || !show {
+	if IsSecretHeader(name) || in == "cookie" || !show {
 		return d
 	}
 	return d + ": " + source.Truncate(fmt.Sprintf("%q", value), valueMax)

@@ -195,7 +195,7 @@ func (b *schemaBackend) leaf(base event.Event, ve *jsonschema.ValidationError, r
 		}
 	}
 	value := valueAt(root, ve.InstanceLocation)
-	show := f.opts.ShowValues
+	show := showAt(e.InstancePath, f.opts.ShowValues)
 	e.Observed = describe(value, show)
 	switch k := ve.ErrorKind.(type) {
 	case *kind.Type:
