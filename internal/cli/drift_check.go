@@ -188,8 +188,8 @@ func runDriftCheck(ctx context.Context, opts *DriftCheckOptions) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			if opts.TenantHeader != "" {
-				ex.Tenant = ex.ReqHeader.Get(opts.TenantHeader)
+			if t := ex.ReqHeader.Get(opts.TenantHeader); opts.TenantHeader != "" && t != "" {
+				ex.Tenant = t // else the sample's own tenant, if any
 			}
 			agg.Add(v.Check(ctx, ex)...)
 			p.tick()
