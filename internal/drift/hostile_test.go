@@ -103,3 +103,16 @@ func TestSecretHeaderParameterNeverShown(t *testing.T) {
 		assert.NotContains(t, e.Message+e.Observed+e.Fix, "s3cr3t")
 	}
 }
+
+func TestUnparsableURLIsNotEchoed(t *testing.T) {
+	ex := Exchange{Method: "get", URL: "https://x/%zz?access_token=s3cr3t", Status: 200}
+	for _, show := range []bool{false, true} {
+		es := petstore(t, Options{ShowValues: show}).Check(context.Background(), ex)
+		require.Len(t, es, 1)
+		assert.Equal(t, "GET (unparsable URL)", es[0].Operation)
+		assert.Equal(t, RuleUndocumentedOperation, es[0].Rule)
+		if !show {
+			assert.NotContains(t, es[0].Message+es[0].Observed, "s3cr3t")
+		}
+	}
+}

@@ -3,7 +3,6 @@ package drift
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -65,9 +64,15 @@ func serverURL(s *openapi3.Server) string {
 func (o *openAPI) check(ctx context.Context, ex *Exchange, f *findings) {
 	req, err := newRequest(ex)
 	if err != nil {
-		f.add(event.Event{Operation: ex.Method + " " + source.Truncate(ex.URL, 200), Rule: RuleUndocumentedOperation,
-			Direction: event.Request, Message: "the request URL does not parse: " + err.Error(),
-			Fix: "check the recording: relay reads absolute URLs and paths starting with /"}, nil)
+		// The URL itself may carry secrets (?access_token=…): it is only
+		// shown with --show-values.
+		e := event.Event{Operation: strings.ToUpper(ex.Method) + " (unparsable URL)", Rule: RuleUndocumentedOperation,
+			Direction: event.Request, Status: ex.Status, Message: "the request URL does not parse",
+			Fix: "check the recording: relay reads absolute URLs and paths starting with /"}
+		if f.opts.ShowValues {
+			e.Message += ": " + source.Truncate(err.Error(), valueMax)
+		}
+		f.add(e, nil)
 		return
 	}
 	route, params, err := o.find(req)
@@ -87,7 +92,7 @@ func (o *openAPI) check(ctx context.Context, ex *Exchange, f *findings) {
 func newRequest(ex *Exchange) (*http.Request, error) {
 	u, err := url.Parse(ex.URL)
 	if err != nil {
-		return nil, errors.New(strings.TrimPrefix(err.Error(), "parse "))
+		return nil, err
 	}
 	if u.Path == "" {
 		u.Path = "/"
