@@ -18,7 +18,6 @@ import (
 	"github.com/relay-dev/relay/internal/iostreams"
 	"github.com/relay-dev/relay/internal/load"
 	"github.com/relay-dev/relay/internal/report"
-	"github.com/relay-dev/relay/internal/validate"
 )
 
 // DriftCheckOptions holds `relay drift check`'s validated inputs.
@@ -209,8 +208,7 @@ func runDriftCheck(ctx context.Context, opts *DriftCheckOptions) error {
 		return err
 	}
 	if st.Internal > 0 {
-		return &validate.InternalError{Msg: fmt.Sprintf("the drift validator failed on %d exchanges, which the report "+
-			"leaves out; please report it", st.Internal)}
+		return &driftInternalError{n: st.Internal}
 	}
 	if d.Summary.ExitCode != report.ExitNoDrift {
 		return &verdictError{code: d.Summary.ExitCode}
