@@ -143,3 +143,18 @@ func TestUndocumentedOperationsGroupIdentifiers(t *testing.T) {
 	require.Len(t, es, 1)
 	assert.Equal(t, "path /v1/owners/7", es[0].Observed)
 }
+
+func TestUndocumentedStatus(t *testing.T) {
+	v := validator(t, "headers.yaml", Options{})
+	ex := Exchange{Method: "POST", URL: "/things", ReqHeader: jsonHeader, ReqBody: []byte(`{}`),
+		Status: 409, RespHeader: jsonHeader, RespBody: []byte(`{"error":"conflict"}`)}
+	assert.Equal(t, []string{"POST /things undocumented-status   testdata/headers.yaml:20"}, located(t, v, ex))
+	es := v.Check(context.Background(), ex)
+	require.Len(t, es, 1)
+	assert.Equal(t, 409, es[0].Status)
+	assert.Equal(t, "/paths/~1things/post/responses", es[0].SchemaPointer)
+	assert.Equal(t, "POST /things answered 409, a status the contract does not declare", es[0].Message)
+	// A declared status is not drift.
+	ex.Status, ex.RespBody, ex.RespHeader = 201, nil, nil
+	assert.Empty(t, located(t, v, ex))
+}
