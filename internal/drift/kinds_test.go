@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -157,4 +158,21 @@ func TestUndocumentedStatus(t *testing.T) {
 	// A declared status is not drift.
 	ex.Status, ex.RespBody, ex.RespHeader = 201, nil, nil
 	assert.Empty(t, located(t, v, ex))
+}
+
+func TestSchemaRulesOnOpenAPI(t *testing.T) {
+	v := petstore(t, Options{})
+	ex := petResponse(`{"id":1,"name":"Rex","category":"dog","status":"lost"}`)
+	assert.Equal(t, []string{"GET /pets/{id} enum-mismatch /status string (4 chars) testdata/petstore.yaml:118"}, located(t, v, ex))
+	es := v.Check(context.Background(), ex)
+	require.Len(t, es, 1)
+	assert.Equal(t, "the value is not one of the contract's allowed values", es[0].Message)
+	assert.Equal(t, "/components/schemas/Pet/properties/status/enum", es[0].SchemaPointer)
+
+	long := `{"name":"` + strings.Repeat("x", 101) + `"}`
+	req := Exchange{Method: "POST", URL: "/v1/pets", ReqHeader: jsonHeader, ReqBody: []byte(long)}
+	assert.Equal(t, []string{"POST /pets constraint-violated /name string (101 chars) testdata/petstore.yaml:127"}, located(t, v, req))
+
+	wrong := Exchange{Method: "POST", URL: "/v1/pets", ReqHeader: http.Header{"Content-Type": {"text/plain"}}, ReqBody: []byte("Rex")}
+	assert.Equal(t, []string{"POST /pets undocumented-media-type  text/plain body (3 bytes) testdata/petstore.yaml:49"}, located(t, v, wrong))
 }
