@@ -154,3 +154,21 @@ func TestCaughtInternalErrorIsExit70(t *testing.T) {
 		t.Errorf("stderr %q\nwant   %q", errOut, want)
 	}
 }
+
+// TestDriftInternalErrorIsExit70: exchanges the drift validator failed on
+// are a bug (exit 70), without the diff's --validate hint.
+func TestDriftInternalErrorIsExit70(t *testing.T) {
+	ios, _, _, errOut := testIO()
+	build := func() *cobra.Command {
+		return &cobra.Command{Use: "relay", SilenceErrors: true, SilenceUsage: true,
+			RunE: runE(func(*cobra.Command, []string) error { return &driftInternalError{n: 2} })}
+	}
+	if code := execute(context.Background(), build, nil, ios); code != 70 {
+		t.Errorf("exit %d, want 70", code)
+	}
+	want := "relay: internal error: the drift validator failed on 2 exchanges, which the report leaves out; please report this at " +
+		issuesURL + "\n"
+	if errOut.String() != want {
+		t.Errorf("stderr %q\nwant   %q", errOut.String(), want)
+	}
+}

@@ -20,7 +20,10 @@ const exitCodesHelp = `relay contract diff exits with one of these codes:
       report
 
 Codes 0, 10 and 20 are verdicts, not failures: a CI step that only wants to
-block on breaking changes fails on 20 and on 1, 2 and 70.`
+block on breaking changes fails on 20 and on 1, 2 and 70.
+
+For relay drift commands, 0 means no drift and 20 that drift was found on
+real traffic; 1, 2, 70 and 130 mean what they mean above.`
 
 // newHelpTopicExitCodes is a cobra help topic (a command without Run):
 // `relay help exit-codes` prints its Long text and nothing else.
