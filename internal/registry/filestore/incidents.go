@@ -106,7 +106,9 @@ func (s *Store) checkKnown(function, fp string) error {
 		return err
 	}
 	if root != nil {
-		if _, err := root.Stat(path.Join(fnDir(function), auditFile)); err == nil {
+		// The directory, not its log: a function of a legacy registry has
+		// its events in the global log only. The write checks its versions.
+		if _, err := root.Stat(fnDir(function)); err == nil {
 			return nil
 		}
 	}
