@@ -115,8 +115,8 @@ func printIncident(w io.Writer, in registry.Incident) {
 	if d.Version != "" {
 		subject += "@" + d.Version
 	}
-	fmt.Fprintf(w, "%s  %s  %s  %s  %s\n", d.Fingerprint, in.Status, safe(subject), safe(d.Operation), safe(d.Rule))
-	where := d.Direction
+	fmt.Fprintf(w, "%s  %s  %s  %s  %s\n", safe(d.Fingerprint), safe(string(in.Status)), safe(subject), safe(d.Operation), safe(d.Rule))
+	where := safe(d.Direction)
 	if d.Status != 0 {
 		where += fmt.Sprintf(" %d", d.Status)
 	}
@@ -147,7 +147,7 @@ func printIncident(w io.Writer, in registry.Incident) {
 		if in.StatusReason != "" {
 			reason = ": " + safe(in.StatusReason)
 		}
-		fmt.Fprintf(w, "  %s by %s at %s%s\n", in.Status, safe(in.StatusBy), stamp(in.StatusAt), reason)
+		fmt.Fprintf(w, "  %s by %s at %s%s\n", safe(string(in.Status)), safe(in.StatusBy), stamp(in.StatusAt), reason)
 	}
 }
 
@@ -204,7 +204,7 @@ func runIncidentStatus(ctx context.Context, opts *IncidentStatusOptions, to regi
 		if err != nil && !errors.Is(err, registry.ErrAfterCommit) {
 			return err
 		}
-		fmt.Fprintf(opts.IO.ErrOut, "incident %s (%s %s) is %s\n", in.Drift.Fingerprint, safe(in.Drift.Function), safe(in.Drift.Operation), in.Status)
+		fmt.Fprintf(opts.IO.ErrOut, "incident %s (%s %s) is %s\n", safe(in.Drift.Fingerprint), safe(in.Drift.Function), safe(in.Drift.Operation), safe(string(in.Status)))
 		return err
 	})
 }

@@ -135,6 +135,9 @@ func readIncident(root *os.Root, name string) (*registry.Incident, error) {
 	if want := strings.TrimSuffix(path.Base(name), ".json"); in.Drift.Fingerprint != want {
 		return nil, registry.Errorf(registry.ErrTampered, "%s holds incident %q, not %s", displayName(root, name), in.Drift.Fingerprint, want)
 	}
+	if !slices.Contains(registry.IncidentStatuses, in.Status) {
+		return nil, registry.Errorf(registry.ErrTampered, "%s has the status %q, which is not open, acknowledged or resolved", displayName(root, name), in.Status)
+	}
 	return &in, nil
 }
 
