@@ -60,7 +60,9 @@ type IncidentStore interface {
 	// RecordIncidents folds the events into their incidents (by
 	// fingerprint, with event.Merge), creating open incidents for new
 	// fingerprints and reopening resolved ones seen after their resolve.
-	// Every event must name a function of the registry (ErrNotFound).
+	// Every event must name a function of the registry: the events of a
+	// function that is not are refused (ErrNotFound) and the others still
+	// recorded. A malformed event refuses the whole batch (ErrInvalid).
 	RecordIncidents(ctx context.Context, events []event.Event) error
 	// ListIncidents returns the incidents matching the filter, most
 	// recently seen first (ties by fingerprint).

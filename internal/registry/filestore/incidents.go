@@ -43,6 +43,7 @@ func (s *Store) RecordIncidents(ctx context.Context, events []event.Event) error
 		}
 		byFn[e.Function] = append(byFn[e.Function], e)
 	}
+	var errs []error
 	for _, fn := range slices.Sorted(func(yield func(string) bool) {
 		for fn := range byFn {
 			if !yield(fn) {
@@ -50,11 +51,13 @@ func (s *Store) RecordIncidents(ctx context.Context, events []event.Event) error
 			}
 		}
 	}) {
+		// One function's failure (not in the registry) does not lose the
+		// other functions' drift.
 		if err := s.recordFunction(ctx, fn, byFn[fn]); err != nil {
-			return err
+			errs = append(errs, err)
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 func (s *Store) recordFunction(ctx context.Context, function string, events []event.Event) error {

@@ -35,6 +35,7 @@ func (s *Store) RecordIncidents(ctx context.Context, events []event.Event) error
 		byFn[e.Function] = append(byFn[e.Function], e)
 	}
 	slices.Sort(fns)
+	var errs []error
 	for _, fn := range fns {
 		evs := byFn[fn]
 		_, err := s.write(ctx, fn, "", func(sess *session) (registry.Version, error) {
@@ -50,10 +51,12 @@ func (s *Store) RecordIncidents(ctx context.Context, events []event.Event) error
 			return registry.Version{}, nil
 		})
 		if err != nil {
-			return err
+			// One function's failure (not in the registry) does not lose
+			// the other functions' drift.
+			errs = append(errs, err)
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 func (s *Store) recordOne(ctx context.Context, sess *session, e event.Event) error {

@@ -170,7 +170,7 @@ func testIncidentReopen(t *testing.T, h Harness) {
 func testIncidentInvalid(t *testing.T, h Harness) {
 	f, is := incidentFixture(t, h)
 	good := Drift(fnPay, "GET /pets", Start, 1)
-	unknown := Drift("team/unknown", "GET /pets", Start, 1)
+	unknown := Drift("a-team/unknown", "GET /pets", Start, 1) // sorts before fnPay
 	noFn := Drift("", "GET /pets", Start, 1)
 	noFn.Contract = "api.yaml"
 	badFP := good
@@ -192,6 +192,14 @@ func testIncidentInvalid(t *testing.T, h Harness) {
 	}
 	if all, err := is.ListIncidents(f.ctx, registry.IncidentFilter{}); err != nil || len(all) != 0 {
 		t.Errorf("refused events left incidents: %+v, %v", all, err)
+	}
+	// A function that is not in the registry does not lose the drift of
+	// one that is.
+	if err := is.RecordIncidents(f.ctx, []event.Event{unknown, good}); !errors.Is(err, registry.ErrNotFound) {
+		t.Errorf("a batch with an unknown function: %v, want ErrNotFound", err)
+	}
+	if in := f.only(is, registry.IncidentFilter{}); in.Drift.Fingerprint != good.Fingerprint {
+		t.Errorf("recorded %+v, want the known function's drift", in)
 	}
 }
 
