@@ -103,7 +103,7 @@ func deliver(ctx context.Context, post Post, r Retry, target, contentType string
 	for i := range r.Attempts {
 		if i > 0 {
 			if err := r.Sleep(ctx, wait); err != nil {
-				return fmt.Errorf("delivery of %s to %s abandoned after %d attempts: %w", what, Redact(target), i, err)
+				return fmt.Errorf("delivery of %s to %s abandoned after %s: %w", what, Redact(target), attempts(i), err)
 			}
 		}
 		ans, retry, err := attempt(ctx, post, r, target, contentType, body)
@@ -125,6 +125,13 @@ func deliver(ctx context.Context, post Post, r Retry, target, contentType string
 		}
 	}
 	return fmt.Errorf("delivery of %s to %s failed: %w", what, Redact(target), last)
+}
+
+func attempts(n int) string {
+	if n == 1 {
+		return "1 attempt"
+	}
+	return fmt.Sprintf("%d attempts", n)
 }
 
 // attempt makes one POST and says whether a failure is worth retrying.

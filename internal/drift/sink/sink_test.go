@@ -370,3 +370,20 @@ func TestMulti(t *testing.T) {
 		t.Errorf("Close: %v, closed %v", err, f.closed)
 	}
 }
+
+// TestRetryStopsWhenCancelled: a context that ends between attempts ends
+// delivery at once, saying how far it got.
+func TestRetryStopsWhenCancelled(t *testing.T) {
+	srv := newServer(t, status(503))
+	ctx, cancel := context.WithCancel(t.Context())
+	r := retry(&sleeps{})
+	r.Sleep = func(ctx context.Context, _ time.Duration) error { cancel(); return ctx.Err() }
+	c := &sink.CloudEvents{URL: srv.URL, Post: post, Retry: r}
+	err := c.Emit(ctx, []event.Event{drift("GET /a"), drift("GET /b")})
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "abandoned after 1 attempt: context canceled") {
+		t.Errorf("error = %v", err)
+	}
+	if srv.requests() != 1 {
+		t.Errorf("%d requests after the cancel, want 1 (the second event is not tried)", srv.requests())
+	}
+}
