@@ -10,6 +10,9 @@ import (
 // lives in its own file; add new ones (incidents, resolve, proxy…) here.
 var driftSubcommands = []func(*iostreams.IOStreams) *cobra.Command{
 	func(ios *iostreams.IOStreams) *cobra.Command { return newCmdDriftCheck(ios, nil) },
+	func(ios *iostreams.IOStreams) *cobra.Command { return newCmdDriftIncidents(ios, nil) },
+	func(ios *iostreams.IOStreams) *cobra.Command { return newCmdDriftAck(ios, nil) },
+	func(ios *iostreams.IOStreams) *cobra.Command { return newCmdDriftResolve(ios, nil) },
 }
 
 // newCmdDrift is the `relay drift` group: runtime drift between the

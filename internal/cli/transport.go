@@ -35,31 +35,57 @@ var postWebhook = newWebhookPost(false)
 func newWebhookPost(allowLinkLocal bool) notify.Post {
 	client := webhookClient(allowLinkLocal)
 	return func(ctx context.Context, u, contentType string, body []byte) (code int, status string, err error) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
-		if err != nil {
-			return 0, "", notify.Final(errors.New("the webhook URL cannot be posted to")) // the parse error would quote the URL
+		ans, err := webhookRoundTrip(ctx, client, u, contentType, body)
+		var final *finalPost
+		if errors.As(err, &final) {
+			return 0, "", notify.Final(final.err)
 		}
-		req.Header.Set("Content-Type", contentType)
-		resp, err := client.Do(req)
-		if err != nil {
-			var ue *url.Error
-			if errors.As(err, &ue) {
-				err = ue.Err // its message quotes the URL, which is a credential
-			}
-			var refused *refusedDial
-			if errors.As(err, &refused) {
-				return 0, "", notify.Final(refused)
-			}
-			return 0, "", err
-		}
-		defer func() { _ = resp.Body.Close() }()                      // the answer was read; nothing to lose
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // reuse the connection
-		if to := resp.Header.Get("Location"); resp.StatusCode >= 300 && resp.StatusCode < 400 && to != "" {
-			return 0, "", notify.Final(fmt.Errorf("the webhook redirected to another host (%s) with %s; "+
-				"relay follows redirects only within the webhook's own scheme, host and port", originOf(req.URL, to), resp.Status))
-		}
-		return resp.StatusCode, resp.Status, nil
+		return ans.code, ans.status, err
 	}
+}
+
+// webhookAnswer is what the server said to one webhook POST.
+type webhookAnswer struct {
+	code       int
+	status     string
+	retryAfter string
+}
+
+// finalPost marks a round-trip error that retrying cannot cure; each
+// caller turns it into its own package's final error.
+type finalPost struct{ err error }
+
+func (e *finalPost) Error() string { return e.err.Error() }
+func (e *finalPost) Unwrap() error { return e.err }
+
+// webhookRoundTrip makes one POST over client, reads the answer (up to
+// 64 KiB, so the connection can be reused) and drops it; a redirect to
+// another origin and a refused dial are finalPost errors.
+func webhookRoundTrip(ctx context.Context, client *http.Client, u, contentType string, body []byte) (webhookAnswer, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
+	if err != nil {
+		return webhookAnswer{}, &finalPost{errors.New("the webhook URL cannot be posted to")} // the parse error would quote the URL
+	}
+	req.Header.Set("Content-Type", contentType)
+	resp, err := client.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // its message quotes the URL, which is a credential
+		}
+		var refused *refusedDial
+		if errors.As(err, &refused) {
+			return webhookAnswer{}, &finalPost{refused}
+		}
+		return webhookAnswer{}, err
+	}
+	defer func() { _ = resp.Body.Close() }()                      // the answer was read; nothing to lose
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // reuse the connection
+	if to := resp.Header.Get("Location"); resp.StatusCode >= 300 && resp.StatusCode < 400 && to != "" {
+		return webhookAnswer{}, &finalPost{fmt.Errorf("the webhook redirected to another host (%s) with %s; "+
+			"relay follows redirects only within the webhook's own scheme, host and port", originOf(req.URL, to), resp.Status)}
+	}
+	return webhookAnswer{code: resp.StatusCode, status: resp.Status, retryAfter: resp.Header.Get("Retry-After")}, nil
 }
 
 // webhookClient is the HTTP client of newWebhookPost.

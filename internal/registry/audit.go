@@ -33,7 +33,8 @@ const (
 
 // Actions lists every action, in the order a version meets them; audit
 // filters are checked against it.
-var Actions = []Action{ActionPublish, ActionApprove, ActionReject, ActionDeprecate, ActionWithdraw, ActionSign, ActionNotifyFailed, ActionMerge}
+var Actions = []Action{ActionPublish, ActionApprove, ActionReject, ActionDeprecate, ActionWithdraw, ActionSign, ActionNotifyFailed, ActionMerge,
+	ActionIncidentAck, ActionIncidentResolve, ActionIncidentReopen}
 
 // GenesisHash is the PrevHash of the first event.
 var GenesisHash = strings.Repeat("0", 64)

@@ -12,6 +12,7 @@
 //	    .lock                    the function's lock file
 //	    audit.jsonl              the function's audit log: one JSON event per line
 //	    active.json              pointer to the active version
+//	    .incidents/<fp>.json     runtime drift incidents (see incidents.go)
 //	    <version>/               one directory per version, e.g. 1.4.0/
 //	      version.json           metadata: file list and hashes, status, review
 //	      <contract files>       the bundle, at its relative paths

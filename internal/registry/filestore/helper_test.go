@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relay-dev/relay/internal/drift/event"
 	"github.com/relay-dev/relay/internal/registry"
 	"github.com/relay-dev/relay/internal/registry/filestore"
 	"github.com/relay-dev/relay/internal/registry/registrytest"
@@ -45,6 +46,8 @@ func TestHelperProcess(t *testing.T) {
 		helperPublish(t, s, os.Getenv(argEnv))
 	case "crash":
 		helperCrash(t, s, os.Getenv(argEnv), os.Getenv(markerEnv))
+	case "record":
+		helperRecord(t, s)
 	default:
 		t.Fatalf("unknown helper job %q", job)
 	}
@@ -59,6 +62,16 @@ func helperPublish(t *testing.T, s *filestore.Store, worker string) {
 			t.Fatal(err)
 		}
 		if _, err := s.Apply(ctx, registry.Change{Function: fnPay, Version: v, Actor: "reviewer", To: registry.Approved}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// helperRecord records the same drift perProcess times, one event each.
+func helperRecord(t *testing.T, s *filestore.Store) {
+	d := registrytest.Drift(fnPay, "GET /pets/{id}", registrytest.Start, 1)
+	for range perProcess {
+		if err := s.RecordIncidents(context.Background(), []event.Event{d}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -134,4 +147,36 @@ func TestMultiProcess(t *testing.T) {
 	defer s.Close()
 	registrytest.CheckConsistent(t, s, fnPay, procs*perProcess, fmt.Sprintf("1.%d.%d", procs-1, perProcess-1))
 	checkPointerFile(t, dir, fmt.Sprintf("1.%d.%d", procs-1, perProcess-1))
+}
+
+// TestMultiProcessIncidents runs four processes that record the same drift
+// fingerprint at once: every count must land.
+func TestMultiProcessIncidents(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts processes")
+	}
+	const procs = 4
+	dir := filepath.Join(t.TempDir(), "registry")
+	s := open(t, dir, nil)
+	defer s.Close()
+	if _, err := s.Publish(t.Context(), registrytest.Request(fnPay, "1.0.0", "alice", "one")); err != nil {
+		t.Fatal(err)
+	}
+	var cmds []*exec.Cmd
+	for p := range procs {
+		cmd := helper(t, dir, "record", strconv.Itoa(p))
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds = append(cmds, cmd)
+	}
+	for i, cmd := range cmds {
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("helper %d: %v", i, err)
+		}
+	}
+	got, err := s.ListIncidents(t.Context(), registry.IncidentFilter{})
+	if err != nil || len(got) != 1 || got[0].Drift.Count != procs*perProcess {
+		t.Fatalf("incidents after %d processes recorded %d each = %+v, %v; want one with count %d", procs, perProcess, got, err, procs*perProcess)
+	}
 }

@@ -10,7 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/relay-dev/relay/internal/drift/event"
 	"github.com/relay-dev/relay/internal/registry"
+	"github.com/relay-dev/relay/internal/registry/registrytest"
 )
 
 // copyLegacy copies testdata/legacy, a registry written by relay before
@@ -113,5 +115,25 @@ func TestLegacyLogWrittenAfterOwnLog(t *testing.T) {
 		", but an older relay has since written event 6 for my-team/payments there"
 	if !errors.Is(err, registry.ErrTampered) || !strings.Contains(err.Error(), want) {
 		t.Errorf("List after an older relay wrote the global log: %v\nwant: %s", err, want)
+	}
+}
+
+// TestLegacyIncidents: a function known only from the legacy global log
+// keeps drift incidents too, and their status changes chain after its
+// legacy events.
+func TestLegacyIncidents(t *testing.T) {
+	dir := copyLegacy(t)
+	s := open(t, dir, nil)
+	defer s.Close()
+	ctx := context.Background()
+	d := registrytest.Drift(fnPay, "GET /pets", registrytest.Start, 2)
+	if err := s.RecordIncidents(ctx, []event.Event{d}); err != nil {
+		t.Fatalf("RecordIncidents on a legacy function: %v", err)
+	}
+	if _, err := s.SetIncidentStatus(ctx, registry.IncidentChange{Fingerprint: d.Fingerprint, To: registry.IncidentAcknowledged, Actor: "bob"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.VerifyAudit(ctx); err != nil {
+		t.Errorf("VerifyAudit: %v", err)
 	}
 }

@@ -129,7 +129,7 @@ func checkDisjoint(o, t []registry.Event) error {
 	touched := func(events []registry.Event) map[string]registry.Event {
 		m := map[string]registry.Event{}
 		for _, e := range events {
-			if e.Action != registry.ActionNotifyFailed && e.Action != registry.ActionMerge {
+			if !registry.ChangesNoVersion(e.Action) {
 				if _, seen := m[e.Ref()]; !seen {
 					m[e.Ref()] = e
 				}

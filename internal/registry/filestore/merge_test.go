@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/relay-dev/relay/internal/drift/event"
 	"github.com/relay-dev/relay/internal/registry"
 	"github.com/relay-dev/relay/internal/registry/filestore"
 	"github.com/relay-dev/relay/internal/registry/registrytest"
@@ -86,5 +87,46 @@ func TestMergeLogsRefused(t *testing.T) {
 	_, err = filestore.MergeLogs(base, forged, theirs)
 	if err == nil || !strings.Contains(err.Error(), "line 2 of our side") {
 		t.Errorf("an edited event on our side: %v", err)
+	}
+}
+
+// TestMergeLogsIncidentEvents: two branches that both acknowledged or
+// resolved drift incidents of one function (events on function@version of
+// the approved version) still merge: incident events change no version.
+func TestMergeLogsIncidentEvents(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "base")
+	seed(t, dir, false)
+	logOf := func(d string) []byte {
+		b, err := os.ReadFile(filepath.Join(d, fnPay, "audit.jsonl"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	side := func(name, op string) []byte {
+		d := filepath.Join(root, name)
+		if err := os.CopyFS(d, os.DirFS(dir)); err != nil {
+			t.Fatal(err)
+		}
+		s := open(t, d, nil)
+		defer s.Close()
+		e := registrytest.Drift(fnPay, op, registrytest.Start, 1)
+		if err := s.RecordIncidents(context.Background(), []event.Event{e}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SetIncidentStatus(context.Background(), registry.IncidentChange{Fingerprint: e.Fingerprint,
+			To: registry.IncidentResolved, Actor: name, Reason: "fixed"}); err != nil {
+			t.Fatal(err)
+		}
+		return logOf(d)
+	}
+	base, ours, theirs := logOf(dir), side("ours", "GET /a"), side("theirs", "GET /b")
+	merged, err := filestore.MergeLogs(base, ours, theirs)
+	if err != nil {
+		t.Fatalf("incident events on both branches: %v", err)
+	}
+	if n := strings.Count(string(merged), `"action":"incident-resolve"`); n != 2 {
+		t.Errorf("the merged log has %d incident-resolve events, want 2:\n%s", n, merged)
 	}
 }

@@ -49,6 +49,11 @@ func Run(t *testing.T, h Harness) {
 	t.Run("ConcurrentPublishApprove", func(t *testing.T) { testConcurrent(t, h) })
 	t.Run("ConcurrentSameVersion", func(t *testing.T) { testConcurrentSame(t, h) })
 	t.Run("Note", func(t *testing.T) { testNote(t, h) })
+	t.Run("IncidentRecord", func(t *testing.T) { testIncidentRecord(t, h) })
+	t.Run("IncidentStatus", func(t *testing.T) { testIncidentStatus(t, h) })
+	t.Run("IncidentReopen", func(t *testing.T) { testIncidentReopen(t, h) })
+	t.Run("IncidentInvalid", func(t *testing.T) { testIncidentInvalid(t, h) })
+	t.Run("IncidentConcurrent", func(t *testing.T) { testIncidentConcurrent(t, h) })
 }
 
 // Clock is a deterministic clock: each reading is one second after the
