@@ -47,7 +47,7 @@ func Run(ctx context.Context, args []string, ios *iostreams.IOStreams) int {
 // newRootCmd builds the whole command tree.
 func newRootCmd(ios *iostreams.IOStreams) *cobra.Command {
 	return rootWith(ios, newCmdContract(ios, nil), newCmdRegistry(ios), newCmdVersion(ios, nil),
-		newCmdCompletion(ios), newHelpTopicExitCodes())
+		newCmdCompletion(ios), newHelpTopicExitCodes(), newCmdDriftProxyGroupTmp(ios))
 }
 
 // rootWith builds the root command around the given children; tests pass
