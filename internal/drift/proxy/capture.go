@@ -45,7 +45,7 @@ func (p *Proxy) rewrite(pr *httputil.ProxyRequest) {
 	}
 	if st.sampled || p.opts.Sampling.Errors {
 		if pr.Out.Body != nil && pr.Out.Body != http.NoBody {
-			st.req = &capBuf{limit: p.opts.BodyCap}
+			st.req = newCapBuf(p.opts.BodyCap, pr.In.ContentLength)
 			pr.Out.Body = &teeBody{rc: pr.Out.Body, buf: st.req}
 		}
 	}
@@ -92,7 +92,7 @@ func (p *Proxy) modifyResponse(res *http.Response) error {
 		p.enqueue(job{ex: ex, checker: st.checker})
 		return nil
 	}
-	res.Body = &respBody{rc: res.Body, buf: &capBuf{limit: p.opts.BodyCap}, done: func(b []byte, truncated bool) {
+	res.Body = &respBody{rc: res.Body, buf: newCapBuf(p.opts.BodyCap, res.ContentLength), done: func(b []byte, truncated bool) {
 		ex.RespBody, ex.RespTruncated = b, truncated
 		p.finishRequest(st, &ex)
 		p.enqueue(job{ex: ex, checker: st.checker})
@@ -128,6 +128,16 @@ type capBuf struct {
 	buf       []byte
 	truncated bool
 	eof       bool
+}
+
+// newCapBuf sizes the buffer for the declared length, up to the cap, so
+// that a sampled body is copied once instead of grown step by step.
+func newCapBuf(limit, contentLength int64) *capBuf {
+	c := &capBuf{limit: limit}
+	if contentLength > 0 {
+		c.buf = make([]byte, 0, min(contentLength, limit))
+	}
+	return c
 }
 
 func (c *capBuf) write(p []byte) {
@@ -190,8 +200,15 @@ func (r *respBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// Close hands the buffer itself over: nothing reads into it after the
+// proxy has closed the body.
 func (r *respBody) Close() error {
 	err := r.rc.Close()
-	r.once.Do(func() { r.done(r.buf.snapshot()) })
+	r.once.Do(func() {
+		r.buf.mu.Lock()
+		b, truncated := r.buf.buf, r.buf.truncated || !r.buf.eof
+		r.buf.mu.Unlock()
+		r.done(b, truncated)
+	})
 	return err
 }
