@@ -157,3 +157,21 @@ func (zeros) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
 }
+
+func TestGzipRequestBodyIsReadForChecking(t *testing.T) {
+	up := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		_, _ = io.WriteString(w, "{}")
+	})
+	c := newFlagIDs("x")
+	h := start(t, up, c, nil)
+	req, err := http.NewRequest(http.MethodPost, h.url+"/pets", bytes.NewReader(gzipped(t, strings.NewReader(`{"name":"rex"}`))))
+	require.NoError(t, err)
+	req.Header.Set("Content-Encoding", "gzip")
+	res, err := client.Do(req)
+	require.NoError(t, err)
+	_ = res.Body.Close()
+	ex := recv(t, "the exchange", c.seen)
+	assert.Equal(t, `{"name":"rex"}`, string(ex.ReqBody))
+	assert.False(t, ex.ReqTruncated)
+}
