@@ -18,7 +18,7 @@ type exchangeState struct {
 	start   time.Time
 	method  string
 	url     string
-	header  http.Header
+	header  http.Header // the inbound request's, cloned only if judged
 	tenant  string
 	sampled bool // by rate; an error status samples it anyway
 	req     *capBuf
@@ -64,7 +64,7 @@ func (p *Proxy) newState(in *http.Request) *exchangeState {
 		return nil
 	}
 	st := &exchangeState{start: p.opts.Clock(), method: in.Method, url: in.URL.RequestURI(),
-		header: in.Header.Clone(), sampled: sampled, checker: ac}
+		header: in.Header, sampled: sampled, checker: ac}
 	if p.opts.TenantHeader != "" {
 		st.tenant = in.Header.Get(p.opts.TenantHeader)
 	}
@@ -102,7 +102,7 @@ func (p *Proxy) modifyResponse(res *http.Response) error {
 
 func (p *Proxy) exchangeHead(st *exchangeState, res *http.Response) drift.Exchange {
 	p.metrics.sampled.inc(st.tenant)
-	return drift.Exchange{Time: st.start, Method: st.method, URL: st.url, ReqHeader: st.header,
+	return drift.Exchange{Time: st.start, Method: st.method, URL: st.url, ReqHeader: st.header.Clone(),
 		Status: res.StatusCode, RespHeader: res.Header.Clone(), Tenant: st.tenant}
 }
 

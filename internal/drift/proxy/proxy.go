@@ -126,6 +126,7 @@ func New(opts Options) (*Proxy, error) {
 		ModifyResponse: p.modifyResponse,
 		ErrorHandler:   p.upstreamError,
 		ErrorLog:       log.New(logfWriter(opts.Logf), "", 0),
+		BufferPool:     copyBuffers{},
 	}
 	return p, nil
 }
@@ -192,3 +193,12 @@ func (f logfWriter) Write(p []byte) (int, error) {
 	f("%s", strings.TrimRight(string(p), "\n"))
 	return len(p), nil
 }
+
+// copyBuffers reuses the 32 KiB buffers ReverseProxy copies bodies
+// through; without a pool it allocates (and clears) one per request.
+type copyBuffers struct{}
+
+var copyBufferPool = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
+func (copyBuffers) Get() []byte  { return *copyBufferPool.Get().(*[]byte) }
+func (copyBuffers) Put(b []byte) { copyBufferPool.Put(&b) }
