@@ -87,6 +87,7 @@ func runProxy(t *testing.T, args ...string) *runningProxy {
 		"--admin-listen", "127.0.0.1:0", "--sample-rate", "1", "--tenant-header", "X-Tenant",
 		"--events", r.eventsPath}, args...)
 	go func() { r.code <- Run(ctx, all, ios) }()
+	t.Cleanup(func() { graceOverride.Store(0) }) // runs last: the proxy has stopped
 	t.Cleanup(func() {
 		cancel()
 		select {
