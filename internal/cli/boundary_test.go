@@ -22,6 +22,9 @@ import (
 var edgePackages = map[string]bool{
 	"internal/cli":       true,
 	"internal/iostreams": true,
+	// The drift proxy is a network server by nature: it listens, dials
+	// the upstream and serves admin endpoints.
+	"internal/drift/proxy": true,
 }
 
 // narrowerImports are further imports some engine packages may not use:

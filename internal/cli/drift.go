@@ -13,6 +13,7 @@ var driftSubcommands = []func(*iostreams.IOStreams) *cobra.Command{
 	func(ios *iostreams.IOStreams) *cobra.Command { return newCmdDriftIncidents(ios, nil) },
 	func(ios *iostreams.IOStreams) *cobra.Command { return newCmdDriftAck(ios, nil) },
 	func(ios *iostreams.IOStreams) *cobra.Command { return newCmdDriftResolve(ios, nil) },
+	newCmdDriftProxy,
 }
 
 // newCmdDrift is the `relay drift` group: runtime drift between the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -16,6 +17,13 @@ const exitInterrupted = 130
 // goes through an atomic rename, so cutting it off after the grace period
 // leaves no half-written file either.
 const interruptGrace = 3 * time.Second
+
+// graceOverride, in nanoseconds, lengthens interruptGrace for a command
+// that serves and has its own, longer, graceful shutdown (drift proxy).
+var graceOverride atomic.Int64
+
+// extendInterruptGrace gives the running command d after an interrupt.
+func extendInterruptGrace(d time.Duration) { graceOverride.Store(int64(d)) }
 
 // signalContext is cancelled by the first SIGINT or SIGTERM. It then stops
 // catching signals, so a second Ctrl-C kills the process at once, as users
@@ -39,6 +47,9 @@ func runInterruptible(ctx context.Context, grace time.Duration, fn func() int) i
 	case code := <-done:
 		return code
 	case <-ctx.Done():
+	}
+	if g := time.Duration(graceOverride.Load()); g > grace {
+		grace = g
 	}
 	select {
 	case code := <-done:
