@@ -15,8 +15,11 @@ import (
 
 	"github.com/relay-dev/relay/internal/check"
 	"github.com/relay-dev/relay/internal/drift"
+	"github.com/relay-dev/relay/internal/drift/event"
+	"github.com/relay-dev/relay/internal/drift/sink"
 	"github.com/relay-dev/relay/internal/iostreams"
 	"github.com/relay-dev/relay/internal/load"
+	"github.com/relay-dev/relay/internal/registry"
 	"github.com/relay-dev/relay/internal/report"
 )
 
@@ -40,13 +43,18 @@ type DriftCheckOptions struct {
 	// as for relay contract diff --function.
 	Registry, AllowedSigners, ConfigPath string
 	Getenv                               func(string) string
+	// Events is a file the drifts are appended to as contract.drift
+	// events, one JSON line each ("" = none).
+	Events string
+	// RecordIncidents records the drifts as incidents in the registry.
+	RecordIncidents bool
 }
 
 type driftCheckFlags struct {
 	function, contract, samplesFormat, output, kind, schemaRole, tenantHeader string
-	registry, allowedSigners, config                                          string
+	registry, allowedSigners, config, events                                  string
 	samples, formats                                                          []string
-	showValues                                                                bool
+	showValues, recordIncidents                                               bool
 	maxBody                                                                   byteSize
 }
 
@@ -85,6 +93,8 @@ func newCmdDriftCheck(ios *iostreams.IOStreams, runF func(*DriftCheckOptions) er
 	fl.StringVar(&f.registry, "registry", "", "registry `URL` for --function (default $RELAY_REGISTRY_URL, else .relay/registry)")
 	fl.StringVar(&f.allowedSigners, "allowed-signers", "", "`FILE` the registry's approvals are verified against")
 	fl.StringVar(&f.config, "config", "", "`PATH` of .relay.yaml (default: the nearest one)")
+	fl.StringVar(&f.events, "events", "", "also append each drift to `PATH` as a contract.drift event, one JSON line each (contracts/drift-event.schema.json)")
+	fl.BoolVar(&f.recordIncidents, "record-incidents", false, "record each drift as an incident in the registry (needs --function; see relay drift incidents)")
 	return cmd
 }
 
@@ -127,7 +137,12 @@ func (f *driftCheckFlags) options(ios *iostreams.IOStreams, args []string) (*Dri
 		MaxBody: int(f.maxBody), TenantHeader: f.tenantHeader, Registry: f.registry,
 		AllowedSigners: f.allowedSigners, ConfigPath: f.config, SchemaRole: f.schemaRole}
 	opts.Samples = append(append([]string{}, f.samples...), args...)
+	opts.Events, opts.RecordIncidents = f.events, f.recordIncidents
 	switch {
+	case f.recordIncidents && f.function == "":
+		return nil, usageErrorf("--record-incidents needs --function: incidents belong to a registry function, not to a contract file")
+	case f.events == stdinName:
+		return nil, usageErrorf("--events needs a file path: standard output carries the report")
 	case f.function == "" && f.contract == "":
 		return nil, usageErrorf("drift check needs the contract: give --function NAME (its active version) or --contract PATH")
 	case f.function != "" && f.contract != "":
@@ -207,11 +222,48 @@ func runDriftCheck(ctx context.Context, opts *DriftCheckOptions) error {
 	if err := writeDrift(opts.IO, opts.Outputs, d); err != nil {
 		return err
 	}
+	if err := opts.emit(ctx, agg.Events()); err != nil {
+		return err
+	}
 	if st.Internal > 0 {
 		return &driftInternalError{n: st.Internal}
 	}
 	if d.Summary.ExitCode != report.ExitNoDrift {
 		return &verdictError{code: d.Summary.ExitCode}
+	}
+	return nil
+}
+
+// emit hands the drifts to the sinks the flags ask for: the events file and
+// the registry's incident store. The report is written first, so a sink
+// that fails never hides what was found; its failure is exit 1.
+func (opts *DriftCheckOptions) emit(ctx context.Context, events []event.Event) error {
+	if opts.Events != "" {
+		if err := os.MkdirAll(filepath.Dir(opts.Events), 0o755); err != nil {
+			return fmt.Errorf("cannot create the directory of --events %s: %w", opts.Events, pathErrCause(err))
+		}
+		j, err := sink.OpenJSONLines(opts.Events)
+		if err != nil {
+			return err
+		}
+		err = j.Emit(ctx, events)
+		if cerr := j.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if opts.RecordIncidents && len(events) > 0 {
+		r := RegistryOptions{IO: opts.IO, Registry: opts.Registry, Getenv: opts.Getenv}
+		return r.withIncidents(ctx, func(ctx context.Context, s registry.IncidentStore) error {
+			if err := (sink.Incidents{Store: s}).Emit(ctx, events); err != nil {
+				return fmt.Errorf("cannot record the drifts as incidents: %w", err)
+			}
+			fmt.Fprintf(opts.IO.ErrOut, "recorded %d drifts as incidents of %s (relay drift incidents --function %s)\n",
+				len(events), safe(opts.Function), safe(opts.Function))
+			return nil
+		})
 	}
 	return nil
 }
