@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+
+	"github.com/relay-dev/relay/internal/registry/notify"
 )
 
 // Registry locations are credentials: a PostgreSQL URL or keyword/value
@@ -64,21 +66,7 @@ func parseRegistryURL(loc string) (*url.URL, error) {
 	if err == nil {
 		return u, nil
 	}
-	var ue *url.Error
-	reason := "it cannot be parsed"
-	if errors.As(err, &ue) {
-		switch msg := ue.Err.Error(); {
-		case strings.Contains(msg, "invalid port"):
-			reason = "its port is not a number"
-		case strings.Contains(msg, "invalid URL escape"):
-			reason = "it has an invalid %-escape (write a literal % as %25)"
-		case strings.Contains(msg, "control character"):
-			reason = "it contains a control character (a trailing newline?)"
-		case strings.Contains(msg, "missing ']'"), strings.Contains(msg, "IPv6"), strings.Contains(msg, "host"):
-			reason = "its host is not valid (write an IPv6 address in brackets, as [::1])"
-		}
-	}
-	return nil, errors.New("the registry URL is not valid: " + reason + "; it is not shown because it may hold a password")
+	return nil, errors.New("the registry URL is not valid: " + notify.URLReason(err) + "; it is not shown because it may hold a password")
 }
 
 // checkRegistryQuery refuses a query string net/url cannot fully parse:

@@ -88,7 +88,7 @@ func (w *Webhook) Check() error {
 func checkURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return fmt.Errorf("the webhook URL is not valid: %s", parseReason(err))
+		return fmt.Errorf("the webhook URL is not valid: %s", URLReason(err))
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
 		return errors.New("the webhook must be an http(s) URL with a host")
@@ -101,9 +101,10 @@ func checkURL(raw string) error {
 	return nil
 }
 
-// parseReason says why net/url refused a URL without quoting it: its
-// messages repeat the URL or the offending part of it.
-func parseReason(err error) string {
+// URLReason says why net/url refused a URL without quoting it: its
+// messages repeat the URL or the offending part of it, which may hold a
+// credential (a webhook's secret path, a registry password).
+func URLReason(err error) string {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
