@@ -8,6 +8,7 @@ package event
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"strconv"
 	"time"
 
 	"github.com/relay-dev/relay/internal/finding"
@@ -69,7 +70,11 @@ func Fingerprint(e Event) string {
 		subject = e.Contract
 	}
 	h := sha256.New()
-	for _, part := range []string{subject, e.Operation, e.Rule, e.Direction, itoa(e.Status), e.SchemaPointer} {
+	status := ""
+	if e.Status != 0 {
+		status = strconv.Itoa(e.Status)
+	}
+	for _, part := range []string{subject, e.Operation, e.Rule, e.Direction, status, e.SchemaPointer} {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}
@@ -89,17 +94,4 @@ func Merge(a, b Event) Event {
 		out.Observed, out.InstancePath, out.Tenant = b.Observed, b.InstancePath, b.Tenant
 	}
 	return out
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return ""
-	}
-	var b [20]byte
-	i := len(b)
-	for ; n > 0; n /= 10 {
-		i--
-		b[i] = byte('0' + n%10)
-	}
-	return string(b[i:])
 }
