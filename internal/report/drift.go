@@ -2,7 +2,6 @@ package report
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -110,10 +109,7 @@ type DriftJSON struct{}
 
 // Render writes indented JSON with a trailing newline.
 func (DriftJSON) Render(w io.Writer, d *Drift) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(d)
+	return writeIndentedJSON(w, d)
 }
 
 // DriftText renders each drift as a block headed by its location, then a

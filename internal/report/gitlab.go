@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"io"
 	"strings"
 
@@ -44,10 +43,7 @@ func (GitLab) Render(w io.Writer, r *Report) error {
 		issues = append(issues, gitlabIssueFor(c, fps[i]))
 	}
 	issues = append(issues, gitlabSuppressed(r)...)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(issues)
+	return writeIndentedJSON(w, issues)
 }
 
 // gitlabSuppressed makes each ignore entry that dropped findings an info

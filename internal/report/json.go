@@ -16,10 +16,7 @@ type JSON struct{}
 // Render writes indented JSON with a trailing newline; HTML characters in
 // messages stay as written.
 func (JSON) Render(w io.Writer, r *Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(r)
+	return writeIndentedJSON(w, r)
 }
 
 // YAML renders the JSON report as YAML, with the same keys in the same order.
@@ -92,4 +89,14 @@ func (s doubleQuoted) MarshalYAML() ([]byte, error) {
 	}
 	b.WriteByte('"')
 	return []byte(b.String()), nil
+}
+
+// writeIndentedJSON is how every JSON report is written: two-space indent,
+// a trailing newline, and <, > and & kept as they are (reports are read by
+// people and tools, never embedded in HTML).
+func writeIndentedJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
 }

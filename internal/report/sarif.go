@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"io"
 	"net/url"
 	"regexp"
@@ -146,10 +145,7 @@ func (s SARIF) Render(w io.Writer, r *Report) error {
 	if log.Runs[0].Tool.Driver.Name == "" {
 		log.Runs[0].Tool.Driver.Name = "relay"
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(log)
+	return writeIndentedJSON(w, log)
 }
 
 // driverRules lists the catalog, then any rule ID the report uses that the

@@ -2,7 +2,6 @@ package report
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -144,10 +143,7 @@ type ValidationJSON struct{}
 
 // Render writes indented JSON with a trailing newline.
 func (ValidationJSON) Render(w io.Writer, v *Validation) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	return writeIndentedJSON(w, v)
 }
 
 // ValidationText renders one line per problem, file:line:col: message (the

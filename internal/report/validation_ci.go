@@ -2,7 +2,6 @@ package report
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -88,10 +87,7 @@ func (ValidationSARIF) Render(w io.Writer, v *Validation) error {
 		Tool:    sarifTool{Driver: sarifDriver{Name: name, Version: v.Tool.Version, InformationURI: relayHome, Rules: validationRules}},
 		Results: results,
 	}}}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(log)
+	return writeIndentedJSON(w, log)
 }
 
 // ValidationGitHub renders GitHub Actions error annotations, at most as
@@ -146,10 +142,7 @@ func (ValidationGitLab) Render(w io.Writer, v *Validation) error {
 			},
 		})
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(issues)
+	return writeIndentedJSON(w, issues)
 }
 
 // ValidationJUnit renders JUnit XML: one testcase per file, failing when
