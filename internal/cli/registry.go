@@ -169,11 +169,9 @@ func (o *DiffOptions) registryVersion(ctx context.Context, s sideSpec) (registry
 		return registry.Version{}, err
 	}
 	loc := registryLocation(o.Registry, o.Getenv)
-	if err := checkFileStore(loc, registryFrom(o.Registry, o.Getenv), false); err != nil {
-		return registry.Version{}, err
-	}
-	store, _, err := openGated(ctx, loc, nil, trustOptions{AllowedSigners: o.AllowedSigners, ConfigPath: o.ConfigPath,
-		Getenv: o.Getenv, Warn: o.IO.ErrOut})
+	r := RegistryOptions{IO: o.IO, Registry: o.Registry, Getenv: o.Getenv, AllowedSigners: o.AllowedSigners,
+		ConfigPath: o.ConfigPath}
+	store, err := r.open(ctx)
 	if err != nil {
 		return registry.Version{}, err
 	}

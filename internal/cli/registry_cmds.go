@@ -28,6 +28,9 @@ type RegistryOptions struct {
 	// AllowedSigners is --allowed-signers; "" means $RELAY_ALLOWED_SIGNERS,
 	// else .relay.yaml's approvals: section.
 	AllowedSigners string
+	// ConfigPath is the .relay.yaml the approval policy is read from; ""
+	// means the nearest one.
+	ConfigPath string
 	// policy is the approval policy open found; nil for PostgreSQL.
 	policy *approvalPolicy
 	// openStore, when set by a test, replaces opening the registry.
@@ -61,7 +64,7 @@ func (o *RegistryOptions) openFor(ctx context.Context, create bool) (registry.St
 		return nil, err
 	}
 	s, pol, err := openGated(ctx, loc, o.Now,
-		trustOptions{AllowedSigners: o.AllowedSigners, Getenv: o.Getenv, Warn: o.IO.ErrOut})
+		trustOptions{AllowedSigners: o.AllowedSigners, ConfigPath: o.ConfigPath, Getenv: o.Getenv, Warn: o.IO.ErrOut})
 	o.policy = pol
 	return s, err
 }
