@@ -263,10 +263,11 @@ func (o *DriftProxyOptions) source(ctx context.Context, logf func(string, ...any
 		return proxy.StaticSource{Checker: c, Name: o.Contract}, nil, func() {}, nil
 	}
 	loc := registryLocation(o.Registry, o.Getenv)
-	if err := checkFileStore(loc, registryFrom(o.Registry, o.Getenv), false); err != nil {
-		return nil, nil, nil, err
-	}
-	store, err := openRegistry(ctx, loc, nil)
+	// Through the same gate as contract diff --function: with signed
+	// approvals, the active version is the latest one whose approval
+	// verifies, never one a forged approval made active.
+	r := RegistryOptions{IO: o.IO, Registry: o.Registry, Getenv: o.Getenv}
+	store, err := r.open(ctx)
 	if err != nil {
 		return nil, nil, nil, err
 	}
